@@ -1,0 +1,75 @@
+"""onestop-assess: competence tests, assessments and citizen surveys for one-stop desks."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask
+
+from app.config import Config
+from app.database import engine_options, init_database
+
+
+def create_app(config: type[Config] = Config, overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, errors, CLI."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(config.load(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(overrides or {})
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **engine_options(url),
+        **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+    }
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_commands(app)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from app import i18n
+    from app.auth import loaders
+    from app.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    init_database(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    loaders.init_app(app, login_manager)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.access import public
+    from app.admin import bp as admin_bp
+    from app.api import init_api
+    from app.auth import bp as auth_bp
+    from app.main import bp as main_bp
+    from app.org import bp as org_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(org_bp, url_prefix="/org")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    init_api(app)
+    public(app.view_functions["static"])
+
+
+def register_request_hooks(app: Flask) -> None:
+    from app import errors, web
+
+    errors.init_app(app)
+    web.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app.cli import register
+
+    register(app)

@@ -1,0 +1,69 @@
+"""The JSON API under /api/v1, documented by an OpenAPI 3 spec generated from this code.
+
+flask-smorest keeps routes, schemas and the spec in one place. Its own app-wide error
+handler is not installed: ``app.errors`` answers every error with one JSON shape.
+Bearer-token calls need no CSRF token; calls riding on a browser session must send the
+``X-CSRFToken`` header on unsafe methods.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_login import current_user
+from flask_smorest import Api as _Api
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms import ValidationError
+
+from app.access import public
+from app.api.schemas import ErrorResponse
+from app.extensions import csrf
+
+
+class Api(_Api):
+    ERROR_SCHEMA = ErrorResponse  # the spec documents our error shape, not smorest's
+
+    def _register_error_handlers(self) -> None:  # app.errors handles errors for everyone
+        return None
+
+
+api = Api()
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def _csrf_for_session_calls() -> None:
+    if request.method in SAFE_METHODS or not request.path.startswith("/api/"):
+        return
+    if current_user.is_authenticated and not current_user.via_token:
+        try:
+            validate_csrf(request.headers.get("X-CSRFToken", ""))
+        except ValidationError as exc:
+            raise CSRFError(str(exc)) from exc
+
+
+def init_api(app: Flask) -> None:
+    from app.api import accounts, auth, staff, units
+
+    app.config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    api.init_app(app, spec_kwargs={"servers": [{"url": "/"}]})
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token"}
+    )
+    api.spec.options["security"] = [{"bearerAuth": []}]
+    for module in (auth, units, staff, accounts):
+        api.register_blueprint(module.blp, url_prefix="/api/v1" + module.PREFIX)
+        csrf.exempt(module.blp)
+    csrf.exempt("flask_smorest.spec.openapi_json")
+    app.before_request(_csrf_for_session_calls)
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint.startswith("api-docs."):
+            app.view_functions[endpoint] = public(_as_function(view))
+
+
+def _as_function(view):
+    """Wrap a bound method (flask-smorest's spec view) so it can carry a declaration."""
+
+    def spec_view(*args, **kwargs):
+        return view(*args, **kwargs)
+
+    return spec_view

@@ -1,0 +1,75 @@
+"""Shared API schemas: NFC on every incoming string, the error shape, pagination."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, pre_load
+
+from app.text import nfc
+
+
+def _normalise(value: Any) -> Any:
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, list):
+        return [_normalise(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _normalise(v) for k, v in value.items()}
+    return value
+
+
+class BaseSchema(Schema):
+    """Every input schema derives from this: strings are NFC-normalised before validation."""
+
+    @pre_load
+    def _nfc(self, data: Any, **_kw: Any) -> Any:
+        return _normalise(data)
+
+
+class ErrorBody(Schema):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    details = fields.Dict(required=True)
+
+
+class ErrorResponse(Schema):
+    error = fields.Nested(ErrorBody, required=True)
+
+
+class PageArgs(BaseSchema):
+    page = fields.Integer(load_default=1, validate=lambda n: n >= 1)
+    per_page = fields.Integer(load_default=50, validate=lambda n: 1 <= n <= 500)
+
+
+def page_schema(item: type[Schema], name: str) -> type[Schema]:
+    """A schema for ``{"items": [...], "page", "pages", "total"}`` of ``item``."""
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item), required=True),
+            "page": fields.Integer(required=True),
+            "pages": fields.Integer(required=True),
+            "total": fields.Integer(required=True),
+        },
+        name=name,
+    )
+
+
+def page_body(pagination) -> dict[str, Any]:
+    return {
+        "items": pagination.items,
+        "page": pagination.page,
+        "pages": pagination.pages,
+        "total": pagination.total,
+    }
+
+
+ERRORS = {
+    "400": ErrorResponse,
+    "401": ErrorResponse,
+    "403": ErrorResponse,
+    "404": ErrorResponse,
+    "409": ErrorResponse,
+    "422": ErrorResponse,
+    "429": ErrorResponse,
+}

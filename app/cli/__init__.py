@@ -1,0 +1,19 @@
+"""Command-line groups, by noun: ``flask demo``, ``users``, ``staff``, ``backup``, ``restore``."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from app.cli.backup import backup_command, restore_command
+    from app.cli.demo import demo_cli
+    from app.cli.people import staff_cli, users_cli
+
+    for command in (demo_cli, users_cli, staff_cli, backup_command, restore_command):
+        app.cli.add_command(command)
+    try:
+        from app.analytics.cli import analytics_cli
+    except ImportError:  # pragma: no cover - the analytics module is optional while built
+        return
+    app.cli.add_command(analytics_cli)

@@ -1,0 +1,107 @@
+"""Error responses: JSON with one stable shape under /api/, calm Vietnamese pages elsewhere.
+
+API shape: ``{"error": {"code": "not_found", "message": "…", "details": {...}}}``.
+Unexpected errors are logged with the request id and never show a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_input",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+def messages() -> dict[int, str]:
+    return {
+        400: _("Yêu cầu không hợp lệ."),
+        401: _("Vui lòng đăng nhập."),
+        403: _("Bạn không có quyền thực hiện thao tác này."),
+        404: _("Không tìm thấy trang hoặc dữ liệu yêu cầu."),
+        405: _("Thao tác này không được hỗ trợ."),
+        409: _("Dữ liệu đã thay đổi hoặc thao tác đã được thực hiện trước đó."),
+        413: _("Tệp hoặc dữ liệu gửi lên quá lớn."),
+        415: _("Định dạng dữ liệu không được hỗ trợ."),
+        422: _("Dữ liệu không hợp lệ."),
+        429: _("Bạn thao tác quá nhiều lần. Vui lòng thử lại sau ít phút."),
+        500: _("Đã có lỗi xảy ra. Chúng tôi xin lỗi vì sự bất tiện này."),
+        503: _("Hệ thống tạm thời không phục vụ được. Vui lòng thử lại sau."),
+    }
+
+
+class ApiError(HTTPException):
+    """Raise from API code for a domain error with a specific code and details."""
+
+    def __init__(self, status: int, code: str, message: str, details: dict | None = None):
+        super().__init__(description=message)
+        self.code = status
+        self.error_code = code
+        self.details = details or {}
+
+
+def error_response(
+    status: int, code: str | None = None, message: str | None = None, details: dict | None = None
+):
+    """The JSON error body and status for the API."""
+    body = {
+        "error": {
+            "code": code or CODES.get(status, "error"),
+            "message": message or messages().get(status, _("Đã có lỗi xảy ra.")),
+            "details": details or {},
+        }
+    }
+    return jsonify(body), status
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def handle_http(exc: HTTPException):
+    status = exc.code or 500
+    if status >= 500:
+        db.session.rollback()
+    if _wants_json():
+        if isinstance(exc, ApiError):
+            return error_response(status, exc.error_code, exc.description, exc.details)
+        data = getattr(exc, "data", None) or {}
+        details = data.get("messages") or data.get("details") or {}
+        message = None if exc.description == type(exc).description else exc.description
+        return error_response(status, details=details, message=message)
+    message = messages().get(status, exc.description)
+    headers = exc.get_response().headers if status in (405, 429) else None
+    body = render_template(
+        "errors/error.html", status=status, message=message, detail=getattr(exc, "user_detail", "")
+    )
+    return body, status, dict(headers or {})
+
+
+def handle_unexpected(exc: Exception):
+    db.session.rollback()
+    log.exception("unhandled error, request id %s", g.get("request_id", "-"))
+    return handle_http(InternalServerError())
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(Exception, handle_unexpected)

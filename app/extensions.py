@@ -1,0 +1,21 @@
+"""Flask extensions, created unbound here and initialised in ``create_app``."""
+
+from __future__ import annotations
+
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+
+from app.models.base import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+# Storage is chosen from config (RATELIMIT_STORAGE_URI: Redis when REDIS_URL is set).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -1,0 +1,23 @@
+"""All models, imported here so Alembic's autogenerate sees the whole schema."""
+
+from app.models.accounts import Account, ApiToken, LoginSession, Role, RoleGrant, SetupCode
+from app.models.audit import AuditEvent
+from app.models.base import Base, UTCDateTime, utcnow
+from app.models.org import Assignment, Person, PersonStatus, Unit
+
+__all__ = [
+    "Account",
+    "ApiToken",
+    "Assignment",
+    "AuditEvent",
+    "Base",
+    "LoginSession",
+    "Person",
+    "PersonStatus",
+    "Role",
+    "RoleGrant",
+    "SetupCode",
+    "UTCDateTime",
+    "Unit",
+    "utcnow",
+]

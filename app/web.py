@@ -1,0 +1,55 @@
+"""Per-request plumbing: request id, forced password change, security headers."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, g, redirect, request, url_for
+from flask_login import current_user
+
+from app.extensions import db
+
+# A strict policy: no inline scripts anywhere, no outside origin (closed networks).
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+    "base-uri 'self'; form-action 'self'"
+)
+_ALLOWED_WHILE_FORCED = {"auth.change_password", "auth.logout", "static", "main.set_language"}
+
+
+def _before() -> object | None:
+    g.request_id = request.headers.get("X-Request-ID", "")[:40] or secrets.token_hex(8)
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and not current_user.via_token
+        and request.endpoint not in _ALLOWED_WHILE_FORCED
+        and not request.path.startswith("/api/")
+    ):
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+def _after(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers["X-Request-ID"] = g.get("request_id", "")
+    if current_user and current_user.is_authenticated and request.endpoint != "static":
+        # Pages of a signed-in user (scores, people) must not stay in shared caches.
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _teardown(exc: BaseException | None) -> None:
+    if exc is not None:
+        db.session.rollback()
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_before)
+    app.after_request(_after)
+    app.teardown_request(_teardown)
