@@ -10,6 +10,7 @@ import logging
 
 from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
@@ -77,8 +78,13 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+CSRF_MESSAGE = "Phiên làm việc đã hết hạn hoặc thiếu mã bảo vệ biểu mẫu. Vui lòng tải lại trang."
+
+
 def handle_http(exc: HTTPException):
     status = exc.code or 500
+    if isinstance(exc, CSRFError):
+        return _csrf_failed()
     if status >= 500:
         db.session.rollback()
     if _wants_json():
@@ -94,6 +100,13 @@ def handle_http(exc: HTTPException):
         "errors/error.html", status=status, message=message, detail=getattr(exc, "user_detail", "")
     )
     return body, status, dict(headers or {})
+
+
+def _csrf_failed():
+    message = _(CSRF_MESSAGE)
+    if _wants_json():
+        return error_response(400, "csrf_failed", message)
+    return render_template("errors/error.html", status=400, message=message, detail=""), 400
 
 
 def handle_unexpected(exc: Exception):

@@ -8,7 +8,7 @@ Bearer-token calls need no CSRF token; calls riding on a browser session must se
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_login import current_user
 from flask_smorest import Api as _Api
 from flask_wtf.csrf import CSRFError, validate_csrf
@@ -33,6 +33,9 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 def _csrf_for_session_calls() -> None:
     if request.method in SAFE_METHODS or not request.path.startswith("/api/"):
         return
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(getattr(view, "_access", None), "kind", "") == "public":
+        return  # public calls (token exchange, citizen responses) do not use the session
     if current_user.is_authenticated and not current_user.via_token:
         try:
             validate_csrf(request.headers.get("X-CSRFToken", ""))

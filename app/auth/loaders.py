@@ -10,14 +10,20 @@ from app.auth import services
 
 
 def _load_from_cookie(token: str):
+    # A bearer request is judged by its token alone, never by a cookie riding along.
+    if _bearer(request):
+        return None
     return services.load_session_principal(token)
 
 
+def _bearer(req) -> bool:
+    return req.headers.get("Authorization", "").lower().startswith("bearer ")
+
+
 def _load_from_header(req):
-    header = req.headers.get("Authorization", "")
-    if not header.lower().startswith("bearer "):
+    if not _bearer(req):
         return None
-    return services.load_token_principal(header[7:].strip())
+    return services.load_token_principal(req.headers["Authorization"][7:].strip())
 
 
 def init_app(app: Flask, login_manager: LoginManager) -> None:
@@ -28,11 +34,3 @@ def init_app(app: Flask, login_manager: LoginManager) -> None:
     # No "remember me" cookie: a session ends when its row is revoked or expires.
     login_manager.user_loader(_load_from_cookie)
     login_manager.request_loader(_load_from_header)
-
-    @app.before_request
-    def _bearer_skips_cookie():
-        # A bearer request must not also ride on a browser cookie.
-        if request.headers.get("Authorization", "").lower().startswith("bearer "):
-            from flask import session
-
-            session.pop("_user_id", None)

@@ -33,7 +33,7 @@ def _digest(token: str) -> str:
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password)  # scrypt by default in Werkzeug 3
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def check_new_password(password: str, username: str) -> None:
@@ -143,7 +143,9 @@ def load_token_principal(clear: str) -> Principal | None:
     if account is None or not account.active:
         return None
     scopes = frozenset(s.strip() for s in row.scopes.split(",") if s.strip())
-    return _principal(account, token_scopes=scopes, must_change_password=False)
+    principal = _principal(account, token_scopes=scopes)
+    principal.must_change_password = False  # scripts cannot answer the change-password page
+    return principal
 
 
 def issue_setup_code(account: Account, *, by: Account | None, hours: int = 72) -> str:

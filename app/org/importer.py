@@ -70,7 +70,10 @@ def read_table(filename: str, data: bytes) -> list[list[str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValueError("Tệp CSV phải dùng bảng mã UTF-8.") from exc
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text else csv.excel
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
     return [[nfc(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
 
 
@@ -171,7 +174,8 @@ def _plan_row(
     if status is None:
         problems.append(f"trạng thái '{get('status')}' không hợp lệ")
     if problems:
-        plan.errors.append((number, "; ".join(problems).capitalize() + "."))
+        message = "; ".join(problems)
+        plan.errors.append((number, message[:1].upper() + message[1:] + "."))
         return
     plan.rows.append(
         RowPlan(

@@ -1,0 +1,57 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi.py
+
+.PHONY: run test install install-dev translations migrate demo lint format bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+translations: install
+	$(BIN)/pybabel compile -q -d app/translations
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+# The demo data is loaded once; delete instance/.demo-loaded to load it again.
+instance/.demo-loaded: | migrate
+	$(BIN)/flask demo load | tee instance/.demo-loaded
+
+demo: migrate instance/.demo-loaded
+
+run: translations demo
+	@echo ""
+	@echo "onestop-assess: http://127.0.0.1:5000"
+	@cat instance/.demo-loaded
+	$(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --threads 4 --timeout 60 wsgi:app
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: install-dev translations lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install-dev
+	$(BIN)/python -m bench.run_all
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,125 @@
+"""Fixtures shared by the whole suite.
+
+Every database test runs twice: on SQLite (a temporary file, WAL) and on PostgreSQL
+when ``TEST_DATABASE_URL`` is set. The schema for these tests comes from the models
+(``create_all``); ``tests/test_migrations.py`` proves the migrations build the same schema.
+Rows are deleted after each test, so tests may commit like the app does.
+
+With ``REQUIRE_FULL_SUITE=1`` (CI), a missing PostgreSQL, Redis or Chromium is an error,
+not a skip.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask, g, has_app_context
+from flask.testing import FlaskClient
+
+from app import create_app
+from app.config import TestConfig
+from app.extensions import db, limiter
+from tests.helpers import login
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+REQUIRE_FULL = os.environ.get("REQUIRE_FULL_SUITE") == "1"
+
+
+def missing(reason: str) -> None:
+    """Skip locally, fail in CI, when an external part of the test setup is absent."""
+    if REQUIRE_FULL:
+        pytest.fail(f"required for the full suite: {reason}")
+    pytest.skip(reason)
+
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def make_app(url: str, **overrides) -> Flask:
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SERVER_NAME": None,
+        **overrides,
+    }
+    return create_app(TestConfig, settings)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def base_app(request, tmp_path_factory) -> Iterator[Flask]:
+    if request.param == "postgresql":
+        if not PG_URL:
+            missing("TEST_DATABASE_URL is not set")
+        url = PG_URL
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    app = make_app(url, UPLOAD_DIR=str(tmp_path_factory.mktemp("uploads")))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+def wipe(app: Flask) -> None:
+    """Delete every row of every table (children first)."""
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def app(base_app: Flask) -> Iterator[Flask]:
+    limiter.reset()
+    ctx = base_app.app_context()
+    ctx.push()
+    try:
+        yield base_app
+    finally:
+        db.session.remove()
+        ctx.pop()
+        wipe(base_app)
+
+
+class Client(FlaskClient):
+    """A test client whose requests never see ``g`` left over from the test or a previous
+    request (the fixture keeps one app context pushed, and Flask reuses it per request)."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    app.test_client_class = Client
+    return app.test_client()
+
+
+@pytest.fixture
+def demo(app: Flask):
+    """The demo province (17 units, 60 people, one account per role)."""
+    from app.cli.demo import load_demo
+
+    load_demo()
+    db.session.commit()
+    return app
+
+
+@pytest.fixture
+def login_as(client: FlaskClient, demo):
+    """``login_as("hr.xa")`` signs the test client in as a demo account."""
+
+    def do(username: str) -> FlaskClient:
+        response = login(client, username)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return do
