@@ -22,7 +22,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 translations: install
-	$(BIN)/pybabel compile -q -d app/translations
+	$(BIN)/pybabel compile -d app/translations >/dev/null
 
 migrate: install
 	$(BIN)/flask db upgrade
