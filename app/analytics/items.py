@@ -1,0 +1,285 @@
+"""Classical item analysis with Moodle's quiz-statistics definitions.
+
+Follows Moodle's ``core_question\\statistics\\questions\\calculator`` (per item) and
+``quiz_statistics\\calculator`` (whole test), documented in Moodle's developer docs
+"Quiz statistics calculations". All variances and covariances divide by n - 1.
+
+Per item (Moodle reports percentages; here they are plain fractions):
+
+* facility = mean mark / max mark;
+* sd = SD of the item mark / max mark;
+* discrimination index = correlation of the item mark with the rest of the test
+  (total minus this item);
+* discriminative efficiency = cov(item, rest) / the covariance reached when both
+  lists are sorted (the largest covariance those two distributions allow);
+* effective weight = sqrt(cov(item, total)) / sum over items with non-negative
+  cov(item, total) of sqrt(cov(item, total));
+* alpha if deleted = Cronbach's alpha of the other items (not a Moodle statistic).
+
+Whole test: mean, median, sd, skewness k3/k2^1.5, excess kurtosis k4/k2^2
+(sample k-statistics), coefficient of internal consistency (Cronbach's alpha,
+KR-20 for 0/1 items), error ratio sqrt(1 - CIC) and standard error = error ratio x SD.
+Marks, mean, median, SD and standard error of the test are in marks.
+
+Distractor analysis and the "needs checking" flags live in :mod:`app.analytics.distractors`
+and are re-exported here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from app.analytics.distractors import (
+    DistractorAnalysis,
+    OptionShare,
+    distractor_analysis,
+    flag_item,
+)
+from app.analytics.intervals import cronbach_alpha
+
+__all__ = [
+    "DistractorAnalysis",
+    "ItemAnalysis",
+    "ItemStats",
+    "OptionShare",
+    "TestStats",
+    "analyse_items",
+    "distractor_analysis",
+    "flag_item",
+]
+
+TOO_FEW = "cần ít nhất 2 bài làm (needs at least 2 examinees)"
+NO_SPREAD = "mọi người được cùng một điểm ở câu này hoặc phần còn lại (no variance)"
+
+
+@dataclass(frozen=True)
+class ItemStats:
+    """Statistics of one item; ``reasons`` maps each ``None`` field to why it is missing."""
+
+    name: str
+    max_mark: float
+    facility: float | None
+    sd: float | None
+    discrimination_index: float | None
+    discriminative_efficiency: float | None
+    effective_weight: float | None
+    alpha_if_deleted: float | None
+    reasons: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TestStats:
+    """Whole-test statistics (mean, median, sd, standard error in marks)."""
+
+    __test__ = False  # not a pytest test class, despite the name
+
+    n: int
+    n_items: int
+    max_total: float
+    mean: float | None
+    median: float | None
+    sd: float | None
+    skewness: float | None
+    kurtosis: float | None
+    alpha: float | None
+    error_ratio: float | None
+    standard_error: float | None
+    reasons: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ItemAnalysis:
+    """Per-item and whole-test statistics for one set of marks."""
+
+    items: tuple[ItemStats, ...]
+    test: TestStats
+
+
+def _prepare(
+    marks: np.ndarray | Sequence[Sequence[float]],
+    max_marks: float | Sequence[float] | np.ndarray,
+    names: Sequence[str] | None,
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    data = np.asarray(marks, dtype=float)
+    if data.ndim != 2:
+        raise ValueError(f"marks must be a 2-D array [examinees, items], got {data.ndim}-D")
+    data = np.where(np.isnan(data), 0.0, data)  # blank = unanswered = 0 marks
+    if not np.isfinite(data).all():
+        raise ValueError("marks must be finite numbers")
+    k = data.shape[1]
+    maxes = np.broadcast_to(np.asarray(max_marks, dtype=float), (k,)).copy()
+    if not (np.isfinite(maxes).all() and (maxes > 0).all()):
+        raise ValueError("every max mark must be a positive number")
+    labels = [f"Q{i + 1}" for i in range(k)] if names is None else [str(x) for x in names]
+    if len(labels) != k:
+        raise ValueError(f"{len(labels)} item names for {k} items")
+    return data, maxes, labels
+
+
+def _sorted_covariance(x: np.ndarray, y: np.ndarray) -> float:
+    """Moodle's ``covariancemax``: covariance after sorting both lists ascending."""
+    xs, ys = np.sort(x), np.sort(y)
+    return float(((xs - xs.mean()) * (ys - ys.mean())).sum() / (x.size - 1))
+
+
+def _cov(x: np.ndarray, y: np.ndarray) -> float:
+    return float(((x - x.mean()) * (y - y.mean())).sum() / (x.size - 1))
+
+
+def _item_core(x: np.ndarray, rest: np.ndarray, max_mark: float) -> tuple[dict, dict]:
+    """Facility, sd, discrimination index and efficiency of one item (Moodle formulas)."""
+    values: dict[str, float | None] = {"facility": None}
+    reasons: dict[str, str] = {"facility": "không có bài làm nào (no examinees)"}
+    if x.size:
+        values["facility"] = float(x.mean()) / max_mark
+        reasons.clear()
+    if x.size < 2:
+        for key in ("sd", "discrimination_index", "discriminative_efficiency"):
+            values[key], reasons[key] = None, TOO_FEW
+        return values, reasons
+    var_x, var_rest, cov = _cov(x, x), _cov(rest, rest), _cov(x, rest)
+    values["sd"] = var_x**0.5 / max_mark
+    if var_x * var_rest != 0.0:
+        values["discrimination_index"] = cov / (var_x * var_rest) ** 0.5
+    else:
+        values["discrimination_index"], reasons["discrimination_index"] = None, NO_SPREAD
+    cov_max = _sorted_covariance(x, rest)
+    if cov_max != 0.0:
+        values["discriminative_efficiency"] = cov / cov_max
+    else:
+        values["discriminative_efficiency"], reasons["discriminative_efficiency"] = (
+            None,
+            NO_SPREAD,
+        )
+    return values, reasons
+
+
+def _effective_weights(data: np.ndarray) -> tuple[list[float | None], list[str | None]]:
+    """Moodle's effective weights: sqrt(cov(item, total)) normalised over non-negative ones."""
+    k = data.shape[1]
+    if data.shape[0] < 2:
+        return [None] * k, [TOO_FEW] * k
+    total = data.sum(axis=1)
+    covs = [_cov(data[:, j], total) for j in range(k)]
+    norm = sum(c**0.5 for c in covs if c >= 0)
+    weights: list[float | None] = []
+    reasons: list[str | None] = []
+    for c in covs:
+        if c < 0:
+            weights.append(None)
+            reasons.append("hiệp phương sai với tổng điểm âm (negative covariance with total)")
+        elif norm == 0:
+            weights.append(None)
+            reasons.append("tổng điểm không thay đổi (total score has zero variance)")
+        else:
+            weights.append(c**0.5 / norm)
+            reasons.append(None)
+    return weights, reasons
+
+
+def _alpha_if_deleted(data: np.ndarray, j: int) -> tuple[float | None, str | None]:
+    result = cronbach_alpha(np.delete(data, j, axis=1))
+    return result.alpha, result.reason
+
+
+def _item_stats(data: np.ndarray, maxes: np.ndarray, names: list[str]) -> tuple[ItemStats, ...]:
+    total = data.sum(axis=1)
+    weights, weight_reasons = _effective_weights(data)
+    items = []
+    for j, name in enumerate(names):
+        values, reasons = _item_core(data[:, j], total - data[:, j], float(maxes[j]))
+        values["effective_weight"] = weights[j]
+        values["alpha_if_deleted"], alpha_reason = _alpha_if_deleted(data, j)
+        extra = {"effective_weight": weight_reasons[j], "alpha_if_deleted": alpha_reason}
+        reasons.update({key: why for key, why in extra.items() if values[key] is None and why})
+        items.append(ItemStats(name=name, max_mark=float(maxes[j]), reasons=reasons, **values))
+    return tuple(items)
+
+
+def _moments(total: np.ndarray) -> tuple[dict[str, float | None], dict[str, str]]:
+    """SD, skewness and kurtosis exactly as Moodle's quiz calculator computes them."""
+    s = total.size
+    out: dict[str, float | None] = {"sd": None, "skewness": None, "kurtosis": None}
+    reasons: dict[str, str] = {}
+    if s == 0:
+        return out, dict.fromkeys(out, "không có bài làm nào (no examinees)")
+    d = total - total.mean()
+    if s > 1:
+        out["sd"] = float((d**2).sum() / (s - 1)) ** 0.5
+    m2, m3, m4 = ((d**p).sum() / s for p in (2, 3, 4))
+    k2 = s * m2 / (s - 1) if s > 1 else 0.0
+    if s > 2 and k2 != 0:
+        out["skewness"] = float(s * s * m3 / ((s - 1) * (s - 2)) / k2**1.5)
+    if s > 3 and k2 != 0:
+        k4 = s * s * ((s + 1) * m4 - 3 * (s - 1) * m2 * m2) / ((s - 1) * (s - 2) * (s - 3))
+        out["kurtosis"] = float(k4 / (k2 * k2))
+    for key, minimum in (("sd", 2), ("skewness", 3), ("kurtosis", 4)):
+        if out[key] is None:
+            reasons[key] = (
+                f"cần ít nhất {minimum} bài làm (needs at least {minimum} examinees)"
+                if s < minimum
+                else "tổng điểm không thay đổi (total score has zero variance)"
+            )
+    return out, reasons
+
+
+def _reliability(data: np.ndarray, sd: float | None) -> tuple[dict[str, float | None], dict]:
+    """CIC, error ratio and standard error; Moodle computes them from 3 attempts and 2 items."""
+    out: dict[str, float | None] = {"alpha": None, "error_ratio": None, "standard_error": None}
+    reason = None
+    if data.shape[0] < 3:
+        reason = "cần ít nhất 3 bài làm như Moodle (Moodle needs at least 3 attempts)"
+    else:
+        result = cronbach_alpha(data)
+        out["alpha"], reason = result.alpha, result.reason
+    if out["alpha"] is not None:
+        out["error_ratio"] = max(0.0, 1.0 - out["alpha"]) ** 0.5
+        out["standard_error"] = out["error_ratio"] * sd if sd is not None else None
+    return out, {key: reason for key, value in out.items() if value is None and reason}
+
+
+def _test_stats(data: np.ndarray, maxes: np.ndarray) -> TestStats:
+    total = data.sum(axis=1)
+    n, k = data.shape
+    reasons: dict[str, str] = {}
+    mean = float(total.mean()) if n else None
+    median = float(np.median(total)) if n else None
+    if not n:
+        reasons["mean"] = reasons["median"] = "không có bài làm nào (no examinees)"
+    moments, moment_reasons = _moments(total)
+    reliability, reliability_reasons = _reliability(data, moments.get("sd"))
+    reasons.update(moment_reasons)
+    reasons.update(reliability_reasons)
+    return TestStats(
+        n=n,
+        n_items=k,
+        max_total=float(maxes.sum()),
+        mean=mean,
+        median=median,
+        sd=moments.get("sd"),
+        skewness=moments.get("skewness"),
+        kurtosis=moments.get("kurtosis"),
+        reasons=reasons,
+        **reliability,
+    )
+
+
+def analyse_items(
+    marks: np.ndarray | Sequence[Sequence[float]],
+    max_marks: float | Sequence[float] | np.ndarray = 1.0,
+    names: Sequence[str] | None = None,
+) -> ItemAnalysis:
+    """Item and test statistics for ``marks[n_examinees, n_items]``.
+
+    ``max_marks`` is one number for every item or one per item; NaN marks count as 0
+    (unanswered). Returns an :class:`ItemAnalysis`; statistics that cannot be computed
+    are ``None`` with a reason in the dataclass's ``reasons``.
+
+    Raises ``ValueError`` for a non-2-D array, infinite marks, a non-positive max
+    mark or a wrong number of names/max marks.
+    """
+    data, maxes, labels = _prepare(marks, max_marks, names)
+    return ItemAnalysis(items=_item_stats(data, maxes, labels), test=_test_stats(data, maxes))
