@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import abort, g, request
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin, current_user
 
 from app.models import Role, Unit
@@ -69,13 +70,13 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
 }
 
 ROLE_LABELS = {
-    Role.ADMIN: "Quản trị hệ thống",
-    Role.HR: "Tổ chức cán bộ",
-    Role.AUTHOR: "Biên soạn câu hỏi",
-    Role.REVIEWER: "Thẩm định câu hỏi",
-    Role.ASSESSOR: "Đánh giá viên",
-    Role.PROCTOR: "Giám thị",
-    Role.STAFF: "Công chức tiếp nhận",
+    Role.ADMIN: _l("Quản trị hệ thống"),
+    Role.HR: _l("Tổ chức cán bộ"),
+    Role.AUTHOR: _l("Biên soạn câu hỏi"),
+    Role.REVIEWER: _l("Thẩm định câu hỏi"),
+    Role.ASSESSOR: _l("Đánh giá viên"),
+    Role.PROCTOR: _l("Giám thị"),
+    Role.STAFF: _l("Công chức tiếp nhận"),
 }
 
 

@@ -9,8 +9,10 @@ from app.models import Account, Person, RoleGrant, Unit
 
 
 def _counts():
-    return tuple(db.session.scalar(sa.select(sa.func.count()).select_from(m))
-                 for m in (Unit, Person, Account, RoleGrant))
+    return tuple(
+        db.session.scalar(sa.select(sa.func.count()).select_from(m))
+        for m in (Unit, Person, Account, RoleGrant)
+    )
 
 
 def test_demo_load_is_idempotent_and_prints_logins(app):
@@ -30,8 +32,19 @@ def test_demo_load_is_idempotent_and_prints_logins(app):
 
 def test_users_create_with_role(demo):
     runner = demo.test_cli_runner()
-    result = runner.invoke(args=["users", "create", "giamsat", "--role", "proctor",
-                                 "--unit", "ST-LH", "--password", "GiamSat#2026"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "giamsat",
+            "--role",
+            "proctor",
+            "--unit",
+            "ST-LH",
+            "--password",
+            "GiamSat#2026",
+        ]
+    )
     assert result.exit_code == 0, result.output
     account = db.session.scalar(sa.select(Account).where(Account.username == "giamsat"))
     assert account.must_change_password and account.grants[0].unit.code == "ST-LH"

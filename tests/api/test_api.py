@@ -13,7 +13,8 @@ def test_openapi_document_is_valid_and_lists_the_endpoints(app, client):
     spec = client.get("/api/v1/openapi.json").json
     validate(spec)
     assert {"/api/v1/auth/token", "/api/v1/staff", "/api/v1/units", "/api/v1/accounts"} <= set(
-        spec["paths"])
+        spec["paths"]
+    )
     assert "bearerAuth" in spec["components"]["securitySchemes"]
 
 
@@ -38,8 +39,13 @@ def test_token_is_stored_hashed_and_works(demo, client):
         ("get", "/api/v1/staff", {}, 401, "unauthorized"),
         ("get", "/api/v1/nothing-here", {}, 404, "not_found"),
         ("post", "/api/v1/auth/token", {"json": {"username": "hr"}}, 422, "invalid_input"),
-        ("post", "/api/v1/auth/token", {"json": {"username": "hr", "password": "x"}}, 401,
-         "invalid_credentials"),
+        (
+            "post",
+            "/api/v1/auth/token",
+            {"json": {"username": "hr", "password": "x"}},
+            401,
+            "invalid_credentials",
+        ),
         ("post", "/api/v1/auth/token", {"data": "not json"}, 422, "invalid_input"),
     ],
 )
@@ -61,8 +67,9 @@ def test_validation_details_name_the_field(demo, client):
 def test_token_scopes_restrict_permissions(demo, client):
     headers = api_token(client, "hr", scopes="people.view")
     assert client.get("/api/v1/staff", headers=headers).status_code == 200
-    response = client.post("/api/v1/staff", headers=headers,
-                           json={"full_name": "Ai Đó", "unit_id": unit_id("ST-LH")})
+    response = client.post(
+        "/api/v1/staff", headers=headers, json={"full_name": "Ai Đó", "unit_id": unit_id("ST-LH")}
+    )
     assert response.status_code == 403
 
 
@@ -79,15 +86,19 @@ def test_session_api_calls_need_the_csrf_header(demo, client):
 def test_units_api_scope_and_cycle(demo, client):
     headers = api_token(client, "admin")
     district = unit_id("ST-MX")
-    response = client.patch(f"/api/v1/units/{district}", headers=headers,
-                            json={"parent_id": unit_id("ST-MX-DH")})
+    response = client.patch(
+        f"/api/v1/units/{district}", headers=headers, json={"parent_id": unit_id("ST-MX-DH")}
+    )
     assert response.status_code == 409
     xa = api_token(client, "hr.xa")
     codes = {u["code"] for u in client.get("/api/v1/units", headers=xa).json}
     assert codes == {"ST-LH"}
     assert client.get(f"/api/v1/units/{district}", headers=xa).status_code == 404
-    response = client.post("/api/v1/units", headers=headers,
-                           json={"code": "ST-MOI", "name": "Xã Mới", "parent_id": unit_id("ST")})
+    response = client.post(
+        "/api/v1/units",
+        headers=headers,
+        json={"code": "ST-MOI", "name": "Xã Mới", "parent_id": unit_id("ST")},
+    )
     assert response.status_code == 201
     assert db.session.scalar(sa.select(Unit.depth).where(Unit.code == "ST-MOI")) == 1
 
@@ -99,12 +110,16 @@ def test_accounts_api_cannot_grant_outside_scope(demo, client):
     local_admin = create_account("admin.xa", password="QuanTri#2026", must_change=False)
     grant_role(local_admin, Role.ADMIN, db.session.get(Unit, unit_id("ST-LH")))
     db.session.commit()
-    response = client.post("/api/v1/auth/token",
-                           json={"username": "admin.xa", "password": "QuanTri#2026"})
+    response = client.post(
+        "/api/v1/auth/token", json={"username": "admin.xa", "password": "QuanTri#2026"}
+    )
     headers = {"Authorization": f"Bearer {response.json['token']}"}
     new = client.post("/api/v1/accounts", headers=headers, json={"username": "ai.do"}).json
-    response = client.post(f"/api/v1/accounts/{new['id']}/grants", headers=headers,
-                           json={"role": "hr", "unit_id": unit_id("ST")})
+    response = client.post(
+        f"/api/v1/accounts/{new['id']}/grants",
+        headers=headers,
+        json={"role": "hr", "unit_id": unit_id("ST")},
+    )
     assert response.status_code == 404
     names = {a["username"] for a in client.get("/api/v1/accounts", headers=headers).json}
     assert "hr" not in names and "ai.do" in names
@@ -113,7 +128,8 @@ def test_accounts_api_cannot_grant_outside_scope(demo, client):
 def test_oversized_request_gets_413(demo, client):
     headers = api_token(client, "hr")
     big = "x" * (21 * 1024 * 1024)
-    response = client.post("/api/v1/staff", headers={**headers, "Content-Type": "application/json"},
-                           data=big)
+    response = client.post(
+        "/api/v1/staff", headers={**headers, "Content-Type": "application/json"}, data=big
+    )
     assert response.status_code == 413
     assert response.json["error"]["code"] == "payload_too_large"

@@ -14,12 +14,12 @@ def test_failed_login_shows_vietnamese_error_and_is_audited(demo, client):
     response = login(client, "hr", "sai-mat-khau")
     assert response.status_code == 401
     assert "Tên đăng nhập hoặc mật khẩu không đúng." in response.get_data(as_text=True)
-    assert db.session.scalar(
-        sa.select(AuditEvent).where(AuditEvent.action == "auth.login_failed"))
+    assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "auth.login_failed"))
 
 
-@pytest.mark.parametrize("username", ["admin", "hr", "hr.xa", "author", "reviewer", "assessor",
-                                      "proctor", "staff"])
+@pytest.mark.parametrize(
+    "username", ["admin", "hr", "hr.xa", "author", "reviewer", "assessor", "proctor", "staff"]
+)
 def test_every_demo_account_signs_in(demo, client, username):
     assert login(client, username).status_code == 302
     assert "Xin chào" in client.get("/").get_data(as_text=True)
@@ -74,8 +74,11 @@ def test_first_login_forces_a_password_change(app, client):
     assert login(client, "moi", "MatKhau#2026").status_code == 302
     response = client.get("/")
     assert response.status_code == 302 and response.headers["Location"].endswith("/auth/password")
-    response = post_form(client, "/auth/password",
-                         {"current": "MatKhau#2026", "new": "MoiHon#2027", "confirm": "MoiHon#2027"})
+    response = post_form(
+        client,
+        "/auth/password",
+        {"current": "MatKhau#2026", "new": "MoiHon#2027", "confirm": "MoiHon#2027"},
+    )
     assert response.status_code == 302
     assert client.get("/").status_code == 200
     db.session.refresh(account)
@@ -101,8 +104,10 @@ def test_weak_passwords_are_refused(app, password):
 
 def test_open_redirect_is_not_followed(demo, client):
     token = csrf_from(client, "/auth/login")
-    response = client.post("/auth/login?next=https://evil.example/x",
-                           data={"username": "hr", "password": "demo1234", "csrf_token": token})
+    response = client.post(
+        "/auth/login?next=https://evil.example/x",
+        data={"username": "hr", "password": "demo1234", "csrf_token": token},
+    )
     assert response.headers["Location"] == "/"
 
 

@@ -13,8 +13,15 @@ from app.extensions import db
 from tests.conftest import make_app, missing
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +30,11 @@ def live_server(tmp_path_factory):
     from app.cli.demo import load_demo
 
     path = tmp_path_factory.mktemp("live") / "live.sqlite3"
-    app = make_app(f"sqlite:///{path}", UPLOAD_DIR=str(path.parent / "uploads"),
-                   LOGIN_RATE_LIMIT="200 per minute")
+    app = make_app(
+        f"sqlite:///{path}",
+        UPLOAD_DIR=str(path.parent / "uploads"),
+        LOGIN_RATE_LIMIT="200 per minute",
+    )
     with app.app_context():
         db.create_all()
         load_demo()

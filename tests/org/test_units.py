@@ -28,7 +28,7 @@ def test_paths_and_depths_follow_the_tree(tree):
 
 
 def test_move_rewrites_the_whole_subtree(tree):
-    root, district, commune, hamlet = tree
+    root, _district, commune, hamlet = tree
     services.move_unit(commune, root)  # the 2025 reform: communes directly under the province
     db.session.commit()
     commune, hamlet = db.session.get(Unit, commune.id), db.session.get(Unit, hamlet.id)
