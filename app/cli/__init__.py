@@ -6,11 +6,12 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from app.bank.cli import bank_cli
     from app.cli.backup import backup_command, restore_command
     from app.cli.demo import demo_cli
     from app.cli.people import staff_cli, users_cli
 
-    for command in (demo_cli, users_cli, staff_cli, backup_command, restore_command):
+    for command in (demo_cli, users_cli, staff_cli, bank_cli, backup_command, restore_command):
         app.cli.add_command(command)
     try:
         from app.analytics.cli import analytics_cli

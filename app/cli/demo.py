@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import random
 from datetime import date
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import AppGroup
 
 from app.admin import services as accounts
@@ -171,13 +173,31 @@ def _accounts(units: dict[str, Unit], people: list[Person]) -> None:
         accounts.grant_role(account, role, units[unit_code])
 
 
+def _starter_bank() -> int:
+    """Import question_bank/questions (approved items approved by the demo reviewer)."""
+    from app.bank import importer
+
+    folder = Path(current_app.root_path).parent / "question_bank" / "questions"
+    files = [(str(p), p.read_bytes()) for p in importer.collect_files(folder)]
+    report = importer.plan_files(files)
+    if not report.ok:
+        raise click.ClickException(f"Ngân hàng câu hỏi mẫu có lỗi: {report.errors[:3]}")
+
+    def account(name: str) -> Account:
+        return db.session.scalar(sa.select(Account).where(Account.username == name))
+
+    importer.apply_plan(report, author=account("author"), approver=account("reviewer"))
+    return len(report.questions)
+
+
 def load_demo() -> dict[str, int]:
     """Create what is missing of the demo data; return counts. Safe to run repeatedly."""
     units = _units()
     people = _people(units)
     _accounts(units, people)
+    questions = _starter_bank()
     db.session.flush()
-    return {"units": len(units), "people": len(people)}
+    return {"units": len(units), "people": len(people), "questions": questions}
 
 
 @demo_cli.command("load")
@@ -185,7 +205,10 @@ def load_command():
     """Load the demo province (idempotent) and print the demo logins."""
     counts = load_demo()
     db.session.commit()
-    click.echo(f"Dữ liệu mẫu: {counts['units']} đơn vị, {counts['people']} cán bộ.")
+    click.echo(
+        f"Dữ liệu mẫu: {counts['units']} đơn vị, {counts['people']} cán bộ, "
+        f"{counts['questions']} câu hỏi trong ngân hàng."
+    )
     click.echo(f"Tài khoản dùng thử (mật khẩu: {DEMO_PASSWORD}):")
     for username, _display, role, unit_code in ACCOUNTS:
         click.echo(f"  {username:<10} {role.value:<9} phạm vi {unit_code}")

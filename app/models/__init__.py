@@ -2,6 +2,7 @@
 
 from app.models.accounts import Account, ApiToken, LoginSession, Role, RoleGrant, SetupCode
 from app.models.audit import AuditEvent
+from app.models.bank import Question, QuestionVersion, Topic, VersionState
 from app.models.base import Base, UTCDateTime, utcnow
 from app.models.org import Assignment, Person, PersonStatus, Unit
 
@@ -14,10 +15,14 @@ __all__ = [
     "LoginSession",
     "Person",
     "PersonStatus",
+    "Question",
+    "QuestionVersion",
     "Role",
     "RoleGrant",
     "SetupCode",
+    "Topic",
     "UTCDateTime",
     "Unit",
+    "VersionState",
     "utcnow",
 ]

@@ -49,5 +49,15 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
+def str_enum(enum_cls: type, length: int = 20) -> sa.Enum:
+    """A portable enum column storing the members' values ("approved"), not their names."""
+    return sa.Enum(
+        enum_cls,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)

@@ -13,7 +13,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, UTCDateTime, utcnow
+from app.models.base import Base, UTCDateTime, str_enum, utcnow
 
 
 class Unit(Base):
@@ -62,7 +62,7 @@ class Person(Base):
     position: Mapped[str] = mapped_column(sa.String(200), default="")
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
     status: Mapped[PersonStatus] = mapped_column(
-        sa.Enum(PersonStatus, native_enum=False, length=20), default=PersonStatus.ACTIVE
+        str_enum(PersonStatus), default=PersonStatus.ACTIVE
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
