@@ -2,6 +2,7 @@
 
 from app.models.accounts import Account, ApiToken, LoginSession, Role, RoleGrant, SetupCode
 from app.models.audit import AuditEvent
+from app.models.bank import TRANSITIONS as TRANSITIONS_BANK
 from app.models.bank import Question, QuestionVersion, Topic, VersionState
 from app.models.base import Base, UTCDateTime, utcnow
 from app.models.org import Assignment, Person, PersonStatus, Unit
@@ -20,6 +21,7 @@ __all__ = [
     "Role",
     "RoleGrant",
     "SetupCode",
+    "TRANSITIONS_BANK",
     "Topic",
     "UTCDateTime",
     "Unit",
