@@ -8,6 +8,7 @@ from app.models.base import Base, UTCDateTime, utcnow
 from app.models.org import Assignment, Person, PersonStatus, Unit
 
 __all__ = [
+    "TRANSITIONS_BANK",
     "Account",
     "ApiToken",
     "Assignment",
@@ -21,7 +22,6 @@ __all__ = [
     "Role",
     "RoleGrant",
     "SetupCode",
-    "TRANSITIONS_BANK",
     "Topic",
     "UTCDateTime",
     "Unit",
