@@ -105,10 +105,10 @@ def client(app: Flask) -> FlaskClient:
 
 @pytest.fixture
 def demo(app: Flask):
-    """The demo province (17 units, 60 people, one account per role)."""
+    """The demo province (17 units, 60 people, one account per role), without the bank."""
     from app.cli.demo import load_demo
 
-    load_demo()
+    load_demo(with_bank=False)
     db.session.commit()
     return app
 
@@ -123,3 +123,13 @@ def login_as(client: FlaskClient, demo):
         return client
 
     return do
+
+
+@pytest.fixture
+def demo_bank(demo):
+    """The demo province plus the starter question bank (slower: ~240 questions)."""
+    from app.cli.demo import load_demo
+
+    load_demo()
+    db.session.commit()
+    return demo

@@ -190,12 +190,12 @@ def _starter_bank() -> int:
     return len(report.questions)
 
 
-def load_demo() -> dict[str, int]:
+def load_demo(*, with_bank: bool = True) -> dict[str, int]:
     """Create what is missing of the demo data; return counts. Safe to run repeatedly."""
     units = _units()
     people = _people(units)
     _accounts(units, people)
-    questions = _starter_bank()
+    questions = _starter_bank() if with_bank else 0
     db.session.flush()
     return {"units": len(units), "people": len(people), "questions": questions}
 

@@ -38,7 +38,7 @@ def _cli(app, *args):
     return app.test_cli_runner().invoke(args=["bank", "import", *args])
 
 
-def test_starter_bank_meets_the_brief(demo):
+def test_starter_bank_meets_the_brief(demo_bank):
     approved = db.session.scalars(
         sa.select(QuestionVersion).where(QuestionVersion.state == VersionState.APPROVED)
     ).all()
@@ -121,9 +121,11 @@ def test_reviewer_can_never_be_the_author_in_the_database(app, tmp_path):
     db.session.rollback()
 
 
-def test_export_then_import_into_an_empty_bank(demo, tmp_path):
+def test_export_then_import_into_an_empty_bank(demo_bank, tmp_path):
     out = tmp_path / "bank.yaml"
-    result = demo.test_cli_runner().invoke(args=["bank", "export", "--format", "yaml", str(out)])
+    result = demo_bank.test_cli_runner().invoke(
+        args=["bank", "export", "--format", "yaml", str(out)]
+    )
     assert result.exit_code == 0, result.output
     report = importer.plan_files([(out.name, out.read_bytes())])
     assert report.ok and len(report.questions) == _count(Question)

@@ -37,7 +37,7 @@ def live_server(tmp_path_factory):
     )
     with app.app_context():
         db.create_all()
-        load_demo()
+        load_demo(with_bank=False)
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
