@@ -9,35 +9,21 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.access import Perm, requires, scope_clause
+from app.access import Perm, requires
 from app.admin import bp, services
 from app.admin.forms import AccountForm, GrantForm
+from app.admin.queries import account_in_scope_or_404, accounts_in_scope
 from app.auth.services import deactivate_account, issue_setup_code
 from app.extensions import db
 from app.i18n import TZ
-from app.models import Account, AuditEvent, Role, RoleGrant, Unit
+from app.models import Account, AuditEvent, Role, Unit
 from app.org.queries import unit_choices
-
-
-def _account_or_404(account_id: int) -> Account:
-    """An account is in scope when all of its grants lie inside the admin's scope."""
-    account = db.session.get(Account, account_id)
-    if account is None:
-        abort(404)
-    if any(not current_user.can(Perm.ACCOUNTS_MANAGE, g.unit) for g in account.grants):
-        abort(404)
-    return account
 
 
 @bp.route("/accounts")
 @requires(Perm.ACCOUNTS_MANAGE)
 def list_accounts():
-    outside = (
-        sa.select(RoleGrant.account_id)
-        .join(Unit)
-        .where(~scope_clause(Perm.ACCOUNTS_MANAGE, Unit.path))
-    )
-    stmt = sa.select(Account).where(Account.id.not_in(outside)).order_by(Account.username)
+    stmt = accounts_in_scope()
     page = db.paginate(
         stmt,
         page=request.args.get("page", 1, type=int),
@@ -69,7 +55,7 @@ def create_account():
 @bp.route("/accounts/<int:account_id>", methods=["GET", "POST"])
 @requires(Perm.ACCOUNTS_MANAGE)
 def view_account(account_id: int):
-    account = _account_or_404(account_id)
+    account = account_in_scope_or_404(account_id)
     form = GrantForm()
     form.unit_id.choices = unit_choices(Perm.ACCOUNTS_MANAGE)
     if form.validate_on_submit():
@@ -86,7 +72,7 @@ def view_account(account_id: int):
 @bp.route("/accounts/<int:account_id>/grants/<int:grant_id>/delete", methods=["POST"])
 @requires(Perm.ACCOUNTS_MANAGE)
 def revoke_grant(account_id: int, grant_id: int):
-    account = _account_or_404(account_id)
+    account = account_in_scope_or_404(account_id)
     grant = next((g for g in account.grants if g.id == grant_id), None)
     if grant is None:
         abort(404)
@@ -99,7 +85,7 @@ def revoke_grant(account_id: int, grant_id: int):
 @bp.route("/accounts/<int:account_id>/setup-code", methods=["POST"])
 @requires(Perm.ACCOUNTS_MANAGE)
 def issue_code(account_id: int):
-    account = _account_or_404(account_id)
+    account = account_in_scope_or_404(account_id)
     code = issue_setup_code(account, by=db.session.get(Account, current_user.account_id))
     db.session.commit()
     flash(
@@ -116,7 +102,7 @@ def issue_code(account_id: int):
 @bp.route("/accounts/<int:account_id>/deactivate", methods=["POST"])
 @requires(Perm.ACCOUNTS_MANAGE)
 def deactivate(account_id: int):
-    account = _account_or_404(account_id)
+    account = account_in_scope_or_404(account_id)
     if account.id == current_user.account_id:
         flash(_("Bạn không thể tự vô hiệu hóa tài khoản của mình."), "danger")
     else:

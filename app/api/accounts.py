@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from app.access import Perm, requires, scope_clause
+from app.access import Perm, requires
 from app.admin import services
+from app.admin.queries import account_in_scope_or_404, accounts_in_scope
 from app.api.schemas import ERRORS, BaseSchema
 from app.auth.services import deactivate_account
 from app.errors import ApiError
 from app.extensions import db
-from app.models import Account, Role, RoleGrant, Unit
+from app.models import Account, Role, Unit
 
 PREFIX = "/accounts"
 blp = Blueprint("api_accounts", __name__, description="Tài khoản và phân quyền theo đơn vị")
@@ -36,26 +36,11 @@ class AccountSchema(BaseSchema):
     grants = fields.List(fields.Nested(GrantSchema), dump_only=True)
 
 
-def _account(account_id: int) -> Account:
-    account = db.session.get(Account, account_id)
-    if account is None or any(
-        not current_user.can(Perm.ACCOUNTS_MANAGE, g.unit) for g in account.grants
-    ):
-        abort(404)
-    return account
-
-
 @blp.route("", methods=["GET"])
 @blp.response(200, AccountSchema(many=True))
 @requires(Perm.ACCOUNTS_MANAGE)
 def list_accounts():
-    outside = (
-        sa.select(RoleGrant.account_id)
-        .join(Unit)
-        .where(~scope_clause(Perm.ACCOUNTS_MANAGE, Unit.path))
-    )
-    stmt = sa.select(Account).where(Account.id.not_in(outside)).order_by(Account.username)
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(accounts_in_scope()))
 
 
 @blp.route("", methods=["POST"])
@@ -80,7 +65,7 @@ def create_account(body):
 @requires(Perm.ACCOUNTS_MANAGE)
 def add_grant(body, account_id: int):
     """Grant a role over a unit sub-tree inside the caller's own scope."""
-    account = _account(account_id)
+    account = account_in_scope_or_404(account_id)
     unit = db.session.get(Unit, body["unit_id"])
     if unit is None or not current_user.can(Perm.ACCOUNTS_MANAGE, unit):
         abort(404)
@@ -95,7 +80,7 @@ def add_grant(body, account_id: int):
 @requires(Perm.ACCOUNTS_MANAGE)
 def deactivate(account_id: int):
     """Deactivate the account and end its sessions and tokens at once."""
-    account = _account(account_id)
+    account = account_in_scope_or_404(account_id)
     if account.id == current_user.account_id:
         raise ApiError(409, "self_deactivation", "Không thể tự vô hiệu hóa tài khoản của mình.")
     deactivate_account(account, by=db.session.get(Account, current_user.account_id))
