@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -196,7 +196,3 @@ def deactivate_account(account: Account, *, by: Account | None) -> None:
     record_audit(
         "account.deactivate", account, actor=by, before={"active": True}, after={"active": False}
     )
-
-
-def expires_in(when: datetime) -> float:
-    return (when - utcnow()).total_seconds()

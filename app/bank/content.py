@@ -104,6 +104,11 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def sources_json(q: QuestionData) -> list[dict[str, Any]]:
+    """The version's ``sources`` column (dates as ISO strings)."""
+    return _jsonable([dataclasses.asdict(s) for s in q.sources])
+
+
 def to_content(q: QuestionData) -> dict[str, Any]:
     """The version's ``content`` column: what the examinee sees and how it is scored."""
     data = dataclasses.asdict(q)

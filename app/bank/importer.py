@@ -187,7 +187,7 @@ def _add_version(
         difficulty=q.difficulty.value if q.difficulty else None,
         tags=q.tags,
         positions=q.positions,
-        sources=content._jsonable([dataclasses.asdict(s) for s in q.sources]),
+        sources=content.sources_json(q),
         note=q.note,
         author_id=author.id if author else None,
         state=VersionState.APPROVED if approve else VersionState.DRAFT,

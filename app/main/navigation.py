@@ -51,10 +51,3 @@ def nav_items() -> list[NavItem]:
     if not current_user.is_authenticated:
         return []
     return [i for i in ITEMS if i.perm is None or current_user.can(i.perm)]
-
-
-def register_item(item: NavItem) -> None:
-    """Let a feature blueprint add its entry (called at import time)."""
-    global ITEMS
-    if item.endpoint not in {i.endpoint for i in ITEMS}:
-        ITEMS = (*ITEMS, item)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_login import current_user
 
 from app.access import Perm, scope_clause
 from app.extensions import db
@@ -59,7 +58,3 @@ def people_query(perm: Perm, *, q: str = "", unit: Unit | None = None) -> sa.Sel
 
 def paginate(stmt: sa.Select, page: int, per_page: int):
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
-
-
-def can_manage(unit: Unit) -> bool:
-    return current_user.can(Perm.PEOPLE_MANAGE, unit)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from app.access import Perm, requires
 from app.extensions import db
@@ -15,15 +16,9 @@ from app.org.queries import unit_choices, units_in_scope
 
 def _unit_or_404(unit_id: int) -> Unit:
     unit = db.session.get(Unit, unit_id)
-    if unit is None or not any(unit.path.startswith(p) for p in _paths()):
+    if unit is None or not current_user.can(Perm.UNITS_MANAGE, unit):
         abort(404)
     return unit
-
-
-def _paths():
-    from flask_login import current_user
-
-    return current_user.scope_paths(Perm.UNITS_MANAGE)
 
 
 @bp.route("/units")
