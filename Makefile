@@ -29,7 +29,8 @@ migrate: install
 
 # The demo data is loaded once; delete instance/.demo-loaded to load it again.
 instance/.demo-loaded: | migrate
-	$(BIN)/flask demo load | tee instance/.demo-loaded
+	$(BIN)/flask demo load > instance/.demo-load.log 2>&1 || { cat instance/.demo-load.log; exit 1; }
+	mv instance/.demo-load.log instance/.demo-loaded
 
 demo: migrate instance/.demo-loaded
 
@@ -47,8 +48,9 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+TEST_WORKERS ?= 2
 test: install-dev translations lint
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: install-dev
 	$(BIN)/python -m bench.run_all

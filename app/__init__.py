@@ -50,14 +50,26 @@ def register_blueprints(app: Flask) -> None:
     from app.access import public
     from app.admin import bp as admin_bp
     from app.api import init_api
+    from app.assessments import bp as assessments_bp
     from app.auth import bp as auth_bp
+    from app.bank import bp as bank_bp
+    from app.exams import bp as exams_bp
+    from app.hr import bp as hr_bp
     from app.main import bp as main_bp
     from app.org import bp as org_bp
+    from app.surveys import bp as surveys_bp
+    from app.surveys import public_bp as public_survey_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(org_bp, url_prefix="/org")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(bank_bp, url_prefix="/bank")
+    app.register_blueprint(exams_bp, url_prefix="/exams")
+    app.register_blueprint(hr_bp, url_prefix="/hr")
+    app.register_blueprint(surveys_bp, url_prefix="/surveys")
+    app.register_blueprint(public_survey_bp, url_prefix="/s")
+    app.register_blueprint(assessments_bp, url_prefix="/assessments")
     init_api(app)
     public(app.view_functions["static"])
 

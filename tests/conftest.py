@@ -15,6 +15,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 
@@ -23,7 +24,26 @@ from app.config import TestConfig
 from app.extensions import db, limiter
 from tests.helpers import login
 
-PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1"… under pytest -n
+
+
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets its own PostgreSQL database (created if needed),
+    since every test wipes the tables it used."""
+    if not url or not WORKER:
+        return url
+    target = sa.make_url(url)
+    name = f"{target.database}_{WORKER}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if exists.first() is None:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return target.set(database=name).render_as_string(hide_password=False)
+
+
+PG_URL = _worker_database(os.environ.get("TEST_DATABASE_URL", ""))
 REQUIRE_FULL = os.environ.get("REQUIRE_FULL_SUITE") == "1"
 
 
@@ -125,11 +145,51 @@ def login_as(client: FlaskClient, demo):
     return do
 
 
+# Rows of every table after the full demo load, per database URL: loading the starter bank
+# takes seconds (hundreds of queries), restoring its rows takes a fraction of that.
+_DEMO_ROWS: dict[str, list[tuple[sa.Table, list[dict]]]] = {}
+
+
+def _key(table: sa.Table) -> list:
+    return [table.c.id] if "id" in table.c else list(table.primary_key.columns)
+
+
+def _capture_rows() -> list[tuple[sa.Table, list[dict]]]:
+    with db.engine.connect() as conn:
+        return [
+            # by id, so that parents come before children in self-referencing tables
+            (table, [dict(r._mapping) for r in conn.execute(table.select().order_by(*_key(table)))])
+            for table in db.metadata.sorted_tables
+        ]
+
+
+def _restore_rows(app: Flask, snapshot: list[tuple[sa.Table, list[dict]]]) -> None:
+    wipe(app)
+    with db.engine.begin() as conn:
+        for table, rows in snapshot:
+            if rows:
+                conn.execute(table.insert(), rows)
+        if conn.dialect.name == "postgresql":  # explicit ids: move the sequences past them
+            for table, rows in snapshot:
+                if "id" in table.c and rows and isinstance(rows[0]["id"], int):
+                    conn.exec_driver_sql(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                        f"(SELECT max(id) FROM {table.name}))"
+                    )
+
+
 @pytest.fixture
 def demo_bank(demo):
-    """The demo province plus the starter question bank (slower: ~240 questions)."""
+    """The demo province plus the starter question bank, its open exam, survey channels and
+    rubric (loaded once per database, then restored from its rows for each test)."""
     from app.cli.demo import load_demo
 
+    url = demo.config["SQLALCHEMY_DATABASE_URI"]
+    if url in _DEMO_ROWS:
+        db.session.remove()
+        _restore_rows(demo, _DEMO_ROWS[url])
+        return demo
     load_demo()
     db.session.commit()
+    _DEMO_ROWS[url] = _capture_rows()
     return demo

@@ -70,6 +70,7 @@ ERRORS = {
     "403": ErrorResponse,
     "404": ErrorResponse,
     "409": ErrorResponse,
+    "413": ErrorResponse,
     "422": ErrorResponse,
     "429": ErrorResponse,
 }

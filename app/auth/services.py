@@ -136,11 +136,15 @@ def issue_token(account: Account, *, name: str = "", scopes: str = "*") -> tuple
 
 def load_token_principal(clear: str) -> Principal | None:
     """Resolve a bearer token to a Principal restricted to the token's scopes."""
-    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(clear)))
-    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+    found = db.session.execute(
+        sa.select(ApiToken, Account)
+        .join(Account, Account.id == ApiToken.account_id)
+        .where(ApiToken.token_hash == _digest(clear))
+    ).first()
+    if found is None:
         return None
-    account = db.session.get(Account, row.account_id)
-    if account is None or not account.active:
+    row, account = found
+    if row.revoked_at is not None or row.expires_at <= utcnow() or not account.active:
         return None
     scopes = frozenset(s.strip() for s in row.scopes.split(",") if s.strip())
     principal = _principal(account, token_scopes=scopes)

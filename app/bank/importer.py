@@ -14,13 +14,15 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from app.audit import record_audit
-from app.bank import content
+from app.bank import content, images
 from app.bank.formats import FORMATS, detect_format, parse
-from app.bank.formats.model import QuestionData, QuestionType
+from app.bank.formats.model import ParseResult, QuestionData, QuestionType
 from app.extensions import db
 from app.models import Account, Question, QuestionVersion, Topic, VersionState, utcnow
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# Sub-folders of question_bank/ that hold other content (rubrics, citizen questionnaires).
+NOT_QUESTIONS = {"rubrics", "questionnaires"}
 SUFFIXES = {".xlsx", ".csv", ".gift", ".txt", ".xml", ".yaml", ".yml"}
 
 
@@ -29,6 +31,7 @@ class ImportReport:
     questions: list[QuestionData] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)  # {"file", "line", "message"}
     warnings: list[dict] = field(default_factory=list)
+    images: dict[str, bytes] = field(default_factory=dict)  # Moodle XML pictures to store
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -55,7 +58,13 @@ class ImportReport:
 def collect_files(path: Path) -> list[Path]:
     """The importable files under ``path`` (itself if a file), in a stable order."""
     if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+        return sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_file()
+            and p.suffix.lower() in SUFFIXES
+            and not NOT_QUESTIONS & set(p.relative_to(path).parts[:-1])
+        )
     return [path]
 
 
@@ -78,19 +87,36 @@ def plan_files(
         if kind not in FORMATS:
             report.errors.append({"file": name, "line": 0, "message": f"Định dạng {kind}?"})
             continue
-        result = parse(data, kind, filename=name)
-        for issue in result.issues:
-            target = report.errors if issue.severity == "error" else report.warnings
-            target.append({"file": name, "line": issue.line, "message": issue.message})
-        for q in result.questions:
-            q = content.sanitise(q)
-            if topic:
-                q = dataclasses.replace(q, topic="/".join(filter(None, [topic, q.topic])))
-            report.questions.append(q)
+        _add_result(report, name, parse(data, kind, filename=name), topic)
     if not report.questions and not report.errors:
         report.errors.append({"file": "", "line": 0, "message": "Không có câu hỏi nào."})
     _check_duplicate_ids(report)
     return report
+
+
+def _add_result(report: ImportReport, name: str, result: ParseResult, topic: str) -> None:
+    """Record one parsed file: its issues, then its questions (images resolved, sanitised)."""
+    for issue in result.issues:
+        target = report.errors if issue.severity == "error" else report.warnings
+        target.append({"file": name, "line": issue.line, "message": issue.message})
+    urls = _attachments(report, name, result.attachments)
+    for q in result.questions:
+        q, missing = images.rewrite_references(q, urls)
+        for key in sorted(missing):
+            message = f"Dòng {q.line}: không tìm thấy ảnh {key} trong tệp."
+            report.warnings.append({"file": name, "line": q.line, "message": message})
+        q = content.sanitise(q)
+        if topic:
+            q = dataclasses.replace(q, topic="/".join(filter(None, [topic, q.topic])))
+        report.questions.append(q)
+
+
+def _attachments(report: ImportReport, name: str, attachments: dict[str, bytes]) -> dict[str, str]:
+    """Check a file's embedded images (errors go to the report); returns the URL per key."""
+    urls, files, problems = images.plan_attachments(attachments)
+    report.errors += [{"file": name, "line": 0, "message": message} for message in problems]
+    report.images.update(files)
+    return urls
 
 
 def _check_duplicate_ids(report: ImportReport) -> None:
@@ -133,6 +159,7 @@ def apply_plan(
     """
     if not report.ok:
         raise ValueError("Tệp có lỗi; không ghi dữ liệu nào.")
+    images.queue_files(report.images)  # written only if the caller commits
     for q in report.questions:
         question = (
             db.session.scalar(sa.select(Question).where(Question.external_id == q.external_id))

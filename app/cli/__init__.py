@@ -10,9 +10,11 @@ def register(app: Flask) -> None:
     from app.cli.backup import backup_command, restore_command
     from app.cli.demo import demo_cli
     from app.cli.people import staff_cli, users_cli
+    from app.exams.cli import exams_cli
 
     for command in (demo_cli, users_cli, staff_cli, bank_cli, backup_command, restore_command):
         app.cli.add_command(command)
+    app.cli.add_command(exams_cli)
     try:
         from app.analytics.cli import analytics_cli
     except ImportError:  # pragma: no cover - the analytics module is optional while built

@@ -5,6 +5,7 @@ The demo passwords are for local trials only; ``make run`` prints them.
 
 from __future__ import annotations
 
+import functools
 import random
 from datetime import date
 from pathlib import Path
@@ -173,15 +174,27 @@ def _accounts(units: dict[str, Unit], people: list[Person]) -> None:
         accounts.grant_role(account, role, units[unit_code])
 
 
+@functools.lru_cache(maxsize=2)
+def _planned(files: tuple[tuple[str, int], ...]) -> tuple:
+    """The starter bank parsed once per process (keyed by path and modification time):
+    parsing ~240 YAML questions with line numbers is the slow part of the demo."""
+    from app.bank import importer
+
+    report = importer.plan_files([(path, Path(path).read_bytes()) for path, _ in files])
+    if not report.ok:
+        raise click.ClickException(f"Ngân hàng câu hỏi mẫu có lỗi: {report.errors[:3]}")
+    return tuple(report.questions)
+
+
 def _starter_bank() -> int:
     """Import question_bank/questions (approved items approved by the demo reviewer)."""
     from app.bank import importer
 
     folder = Path(current_app.root_path).parent / "question_bank" / "questions"
-    files = [(str(p), p.read_bytes()) for p in importer.collect_files(folder)]
-    report = importer.plan_files(files)
-    if not report.ok:
-        raise click.ClickException(f"Ngân hàng câu hỏi mẫu có lỗi: {report.errors[:3]}")
+    paths = importer.collect_files(folder)
+    report = importer.ImportReport(
+        questions=list(_planned(tuple((str(p), p.stat().st_mtime_ns) for p in paths)))
+    )
 
     def account(name: str) -> Account:
         return db.session.scalar(sa.select(Account).where(Account.username == name))
@@ -197,7 +210,28 @@ def load_demo(*, with_bank: bool = True) -> dict[str, int]:
     _accounts(units, people)
     questions = _starter_bank() if with_bank else 0
     db.session.flush()
-    return {"units": len(units), "people": len(people), "questions": questions}
+    exam = None
+    if with_bank:
+        from app.exams.demo import load_demo_exam
+
+        exam = load_demo_exam()
+        from app.assessments.rubrics import load_demo_rubric
+
+        load_demo_rubric()
+    surveys = _load_demo_surveys() if with_bank else None
+    return {
+        "units": len(units),
+        "people": len(people),
+        "questions": questions,
+        "exam": exam.title if exam else "",
+        "surveys": surveys,
+    }
+
+
+def _load_demo_surveys():
+    from app.surveys.demo import load_demo_surveys
+
+    return load_demo_surveys()
 
 
 @demo_cli.command("load")
@@ -209,6 +243,12 @@ def load_command():
         f"Dữ liệu mẫu: {counts['units']} đơn vị, {counts['people']} cán bộ, "
         f"{counts['questions']} câu hỏi trong ngân hàng."
     )
+    if counts["exam"]:
+        click.echo(f"Bài kiểm tra đang mở: {counts['exam']} (tài khoản staff làm được ngay).")
     click.echo(f"Tài khoản dùng thử (mật khẩu: {DEMO_PASSWORD}):")
     for username, _display, role, unit_code in ACCOUNTS:
         click.echo(f"  {username:<10} {role.value:<9} phạm vi {unit_code}")
+    if counts.get("surveys"):
+        from app.surveys.demo import print_demo_surveys
+
+        print_demo_surveys(counts["surveys"])

@@ -20,6 +20,12 @@ class NavItem:
 
 ITEMS: tuple[NavItem, ...] = (
     NavItem(
+        "exams.my_exams",
+        _l("Bài kiểm tra của tôi"),
+        _l("Làm bài kiểm tra định kỳ, xem lại kết quả các kỳ trước."),
+        Perm.EXAMS_TAKE,
+    ),
+    NavItem(
         "org.list_people",
         _l("Cán bộ, công chức"),
         _l("Tra cứu hồ sơ cán bộ, quá trình công tác, nhập danh sách từ Excel."),
@@ -30,6 +36,60 @@ ITEMS: tuple[NavItem, ...] = (
         _l("Đơn vị"),
         _l("Cây đơn vị hành chính: tỉnh, sở, huyện, xã."),
         Perm.UNITS_MANAGE,
+    ),
+    NavItem(
+        "exams.list_exams",
+        _l("Kỳ kiểm tra"),
+        _l("Tạo bài kiểm tra định kỳ, cấu trúc đề, danh sách dự thi, kết quả."),
+        Perm.EXAMS_MANAGE,
+    ),
+    NavItem(
+        "exams.list_rooms",
+        _l("Phòng thi"),
+        _l("Theo dõi phòng thi hôm nay, gia hạn, thu bài, nhập kết quả thi giấy."),
+        Perm.EXAMS_PROCTOR,
+    ),
+    NavItem(
+        "bank.list_questions",
+        _l("Ngân hàng câu hỏi"),
+        _l("Soạn, nhập, xuất câu hỏi; lịch sử phiên bản và nguồn văn bản."),
+        Perm.BANK_VIEW,
+    ),
+    NavItem(
+        "bank.review_queue",
+        _l("Thẩm định câu hỏi"),
+        _l("Duyệt hoặc trả lại các phiên bản câu hỏi do người khác biên soạn."),
+        Perm.BANK_REVIEW,
+    ),
+    NavItem(
+        "assessments.my_rounds",
+        _l("Đánh giá giao tiếp"),
+        _l("Chấm phiếu đánh giá kỹ năng giao tiếp của công chức tại quầy, trên máy tính bảng."),
+        Perm.ASSESS,
+    ),
+    NavItem(
+        "assessments.list_rounds",
+        _l("Đợt đánh giá giao tiếp"),
+        _l("Mở đợt đánh giá, phân công đánh giá viên, xem kết quả và độ tin cậy."),
+        Perm.ASSESS_MANAGE,
+    ),
+    NavItem(
+        "surveys.overview",
+        _l("Khảo sát người dân"),
+        _l("Phiếu khảo sát sự hài lòng: kênh tại quầy, mã QR, mã hồ sơ, phiếu giấy."),
+        Perm.SURVEYS_VIEW,
+    ),
+    NavItem(
+        "surveys.list_feedback",
+        _l("Góp ý, phản ánh"),
+        _l("Hộp thư góp ý, phản ánh của người dân và thời gian trả lời."),
+        Perm.SURVEYS_VIEW,
+    ),
+    NavItem(
+        "hr.list_verdicts",
+        _l("Kết quả theo kỳ"),
+        _l("Ai đạt yêu cầu năng lực trong kỳ: kiến thức và giao tiếp, theo người và đơn vị."),
+        Perm.RESULTS_VIEW,
     ),
     NavItem(
         "admin.list_accounts",

@@ -43,6 +43,8 @@ class Topic(Base):
     name: Mapped[str] = mapped_column(sa.String(200))
     full_path: Mapped[str] = mapped_column(sa.String(1000), unique=True)  # "A/B/C"
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("topics.id"), index=True)
+    # Job positions this topic is restricted to (empty: every position draws from it).
+    positions: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     parent: Mapped[Topic | None] = relationship(remote_side=[id])

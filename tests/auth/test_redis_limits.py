@@ -9,6 +9,9 @@ from tests.conftest import make_app, missing
 from tests.helpers import login
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+if os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):  # one Redis db per worker
+    _base, _db = REDIS_URL.rsplit("/", 1)
+    REDIS_URL = f"{_base}/{int(_db) - int(os.environ['PYTEST_XDIST_WORKER'][2:])}"
 
 
 @pytest.fixture

@@ -1,0 +1,490 @@
+"""The attempt lifecycle: start (or resume), save an answer, finish, and the deadline sweep.
+
+The server owns the clock: ``deadline`` is fixed at start as the earlier of start + time
+limit + personal extra time and the exam's close time (plus any proctor extension).
+Writes after the deadline and a short grace are refused, and an attempt touched after it
+is finished on the spot. Every save and the finish carry the attempt's ``seq``; a
+conditional UPDATE moves it forward, so a stale or repeated request writes nothing and two
+finishes at once yield one score. Functions flush and audit; the caller commits — also
+when an ``AttemptError`` follows an automatic finish (``touch_attempt`` returned True).
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import secrets
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import attributes
+
+from app.audit import record_audit
+from app.exams import draw, items, pool
+from app.exams.scoring import score_attempt
+from app.extensions import db
+from app.models import (
+    Answer,
+    AnswerLog,
+    Attempt,
+    AttemptItem,
+    AttemptState,
+    CandidateStatus,
+    Exam,
+    ExamCandidate,
+    ExamState,
+    Person,
+    QuestionVersion,
+    utcnow,
+)
+
+
+class AttemptError(Exception):
+    """A refused attempt operation: HTTP-like status, stable code, Vietnamese message."""
+
+    def __init__(self, status: int, code: str, message: str, details: dict | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.details = status, code, message, details or {}
+
+
+def grace() -> timedelta:
+    return timedelta(seconds=current_app.config.get("EXAM_GRACE_SECONDS", 30))
+
+
+def is_open(exam: Exam, now: datetime) -> bool:
+    return exam.state is ExamState.PUBLISHED and exam.opens_at <= now < exam.closes_at
+
+
+def candidate_for(exam: Exam, person_id: int) -> ExamCandidate | None:
+    return db.session.scalar(
+        sa.select(ExamCandidate).where(
+            ExamCandidate.exam_id == exam.id, ExamCandidate.person_id == person_id
+        )
+    )
+
+
+def compute_deadline(exam: Exam, started: datetime, extra_minutes: int, extended: int) -> datetime:
+    """min(start + limit + personal extra time, close) + proctor extension."""
+    personal = started + timedelta(minutes=exam.time_limit_minutes + extra_minutes)
+    return min(personal, exam.closes_at) + timedelta(minutes=extended)
+
+
+def find_attempt(exam: Exam, person_id: int) -> Attempt | None:
+    return db.session.scalar(
+        sa.select(Attempt).where(Attempt.exam_id == exam.id, Attempt.person_id == person_id)
+    )
+
+
+# --- start ------------------------------------------------------------------------------
+
+
+def start_attempt(
+    exam: Exam, person: Person, *, now: datetime | None = None, pin: str | None = None
+) -> tuple[Attempt, bool]:
+    """Start the person's attempt, or resume the one in progress; returns (attempt, created).
+
+    Raises AttemptError when the exam is not open, the person is not a candidate (or is
+    exempt), the room PIN is wrong, the attempt is already over, or no form can be drawn.
+    Concurrent starts yield one attempt: the loser of the unique constraint resumes.
+    """
+    now = now or utcnow()
+    existing = find_attempt(exam, person.id)
+    if existing is not None:
+        return _resume(existing, now), False
+    if not is_open(exam, now):
+        raise AttemptError(409, "exam_not_open", "Bài kiểm tra chưa mở hoặc đã đóng.")
+    candidate = candidate_for(exam, person.id)
+    if candidate is None or candidate.status is not CandidateStatus.REQUIRED:
+        raise AttemptError(403, "not_a_candidate", "Bạn không có tên trong danh sách dự kiểm tra.")
+    if exam.room_pin and not secrets.compare_digest(exam.room_pin, (pin or "").strip()):
+        raise AttemptError(403, "wrong_pin", "Mã phòng thi không đúng. Hỏi giám thị mã phòng.")
+    attempt = _new_attempt(exam, person, candidate, now)
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        existing = find_attempt(exam, person.id)
+        if existing is None:
+            raise
+        return _resume(existing, now), False
+    _mark_used([item.version_id for item in attempt.items])
+    record_audit(
+        "exam.attempt_start",
+        attempt,
+        after={"exam": exam.id, "person": person.id, "seed": attempt.seed},
+        unit_id=person.unit_id,
+    )
+    return attempt, True
+
+
+def _resume(attempt: Attempt, now: datetime) -> Attempt:
+    if touch_attempt(attempt, now) or attempt.state is not AttemptState.IN_PROGRESS:
+        raise AttemptError(409, "attempt_over", "Bài làm đã kết thúc.", {"attempt_id": attempt.id})
+    return attempt
+
+
+def _new_attempt(exam: Exam, person: Person, candidate: ExamCandidate, now: datetime) -> Attempt:
+    seed = secrets.randbits(62)
+    inputs = {
+        "position": person.position,
+        "avoid": sorted(pool.seen_last_period(exam, person.id)),
+        "exposure": {str(k): v for k, v in sorted(pool.exposure(exam.id).items())},
+    }
+    form = draw_for(exam, inputs, seed)
+    if not form:
+        raise AttemptError(
+            409, "empty_form", "Đề của bài này không có câu hỏi nào dành cho chức danh của bạn."
+        )
+    attempt = Attempt(
+        exam=exam,
+        person_id=person.id,
+        seed=seed,
+        draw_inputs=inputs,
+        seq=0,
+        started_at=now,
+        deadline=compute_deadline(exam, now, candidate.extra_minutes, 0),
+    )
+    rng = random.Random(seed + 1)  # noqa: S311 - display order, replayable from the seed
+    if exam.shuffle_questions:
+        rng.shuffle(form)
+    versions = {
+        v.id: v
+        for v in db.session.scalars(
+            sa.select(QuestionVersion).where(QuestionVersion.id.in_([c.version_id for c in form]))
+        )
+    }
+    for position, cand in enumerate(form, start=1):
+        layout = items.build_order(versions[cand.version_id].content, rng, exam.shuffle_options)
+        attempt.items.append(
+            AttemptItem(
+                position=position,
+                version_id=cand.version_id,
+                topic_id=cand.topic_key,
+                layout=layout,
+            )
+        )
+    return attempt
+
+
+def draw_for(exam: Exam, inputs: dict, seed: int) -> list[draw.Candidate]:
+    """The form for ``exam`` given the draw inputs and ``seed`` (AttemptError if the bank
+    cannot fill it). Deterministic: the same inputs and seed give the same form."""
+    parsed = draw.parse_blueprint(exam.blueprint)
+    blueprint = pool.rows_for_position(parsed, pool.row_topics(parsed), inputs["position"])
+    candidates = pool.candidates_for(blueprint, inputs["position"])
+    try:
+        return draw.draw_form(
+            blueprint,
+            candidates,
+            seed=seed,
+            avoid=frozenset(inputs["avoid"]),
+            exposure={int(k): v for k, v in inputs["exposure"].items()},
+        )
+    except draw.DrawError as exc:
+        raise AttemptError(
+            409,
+            "blueprint_unfillable",
+            "Ngân hàng câu hỏi không đủ để tạo đề.",
+            {"detail": str(exc)},
+        ) from exc
+
+
+def replay_draw(attempt: Attempt) -> list[int]:
+    """The version ids the stored seed and inputs draw today, in canonical order (an audit
+    compares them with the attempt's items; the bank must not have changed since)."""
+    return [c.version_id for c in draw_for(attempt.exam, attempt.draw_inputs, attempt.seed)]
+
+
+def _mark_used(version_ids: list[int]) -> None:
+    """Freeze drawn versions. One row at a time in id order: concurrent starts never deadlock."""
+    fresh = db.session.scalars(
+        sa.select(QuestionVersion.id).where(
+            QuestionVersion.id.in_(version_ids), QuestionVersion.used.is_(False)
+        )
+    ).all()
+    for vid in sorted(fresh):
+        db.session.execute(
+            sa.update(QuestionVersion)
+            .where(QuestionVersion.id == vid, QuestionVersion.used.is_(False))
+            .values(used=True)
+            .execution_options(synchronize_session=False)
+        )
+
+
+# --- deadline ---------------------------------------------------------------------------
+
+
+def touch_attempt(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Finish an in-progress attempt whose deadline (plus grace) has passed; True if it did."""
+    now = now or utcnow()
+    if attempt.state is not AttemptState.IN_PROGRESS or now <= attempt.deadline + grace():
+        return False
+    return close_now(attempt, attempt.seq, now, by="sweep")
+
+
+def sweep(now: datetime | None = None) -> int:
+    """Finish every attempt past its deadline and grace; returns how many were finished."""
+    now = now or utcnow()
+    stmt = sa.select(Attempt).where(
+        Attempt.state == AttemptState.IN_PROGRESS, Attempt.deadline < now - grace()
+    )
+    return sum(touch_attempt(attempt, now) for attempt in db.session.scalars(stmt).all())
+
+
+def advance_seq(attempt: Attempt, seq: int, now: datetime, **values) -> bool:
+    """Move ``seq`` forward if it still equals ``seq`` and the attempt is in progress."""
+    table = Attempt.__table__
+    result = db.session.execute(
+        table.update()
+        .where(
+            table.c.id == attempt.id,
+            table.c.seq == seq,
+            table.c.state == AttemptState.IN_PROGRESS.value,
+        )
+        .values(seq=table.c.seq + 1, last_saved_at=now, **values)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(attempt)
+        return False
+    attributes.set_committed_value(attempt, "seq", seq + 1)
+    attributes.set_committed_value(attempt, "last_saved_at", now)
+    for key, value in values.items():
+        attributes.set_committed_value(attempt, key, value)
+    return True
+
+
+def close_now(attempt: Attempt, seq: int, now: datetime, *, by: str) -> bool:
+    ok = advance_seq(
+        attempt, seq, now, state=AttemptState.FINISHED, finished_at=now, finished_by=by
+    )
+    if ok:
+        score_attempt(attempt)
+        record_audit(
+            "exam.attempt_finish",
+            attempt,
+            after={"by": by, "score": attempt.score, "percent": attempt.percent},
+        )
+    return ok
+
+
+# --- save and finish ----------------------------------------------------------------------
+
+
+def stale_error(attempt: Attempt) -> AttemptError:
+    if attempt.state is not AttemptState.IN_PROGRESS:
+        return AttemptError(409, "attempt_over", "Bài làm đã kết thúc; không thể ghi thêm.")
+    return AttemptError(
+        409,
+        "stale_seq",
+        "Trang đã cũ so với bài làm trên máy chủ (có thể bạn mở ở nơi khác). Đã tải lại.",
+        {"seq": attempt.seq},
+    )
+
+
+def _check_writable(attempt: Attempt, now: datetime) -> None:
+    if touch_attempt(attempt, now):
+        raise AttemptError(409, "deadline_passed", "Đã hết giờ làm bài; bài đã được nộp tự động.")
+    if attempt.state is not AttemptState.IN_PROGRESS:
+        raise stale_error(attempt)
+
+
+def item_of(attempt: Attempt, item_id: int) -> AttemptItem:
+    """The attempt's item ``item_id`` (AttemptError 404 when it belongs to no such attempt)."""
+    item = db.session.get(AttemptItem, item_id)
+    if item is None or item.attempt_id != attempt.id:
+        raise AttemptError(404, "item_not_in_attempt", "Câu hỏi không thuộc bài làm này.")
+    return item
+
+
+@functools.lru_cache(maxsize=4096)
+def version_content(version_id: int, content_hash: str) -> dict:
+    """A version's content, cached per process: a version with a given hash never changes
+    (keyed by the hash too, so a reused id can never serve stale content)."""
+    return db.session.scalar(
+        sa.select(QuestionVersion.content).where(QuestionVersion.id == version_id)
+    )
+
+
+def _item_and_content(attempt: Attempt, item_id: int) -> tuple[AttemptItem, dict]:
+    row = db.session.execute(
+        sa.select(AttemptItem, QuestionVersion.content_hash)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
+        .where(AttemptItem.id == item_id, AttemptItem.attempt_id == attempt.id)
+    ).first()
+    if row is None:
+        raise AttemptError(404, "item_not_in_attempt", "Câu hỏi không thuộc bài làm này.")
+    item, digest = row
+    return item, version_content(item.version_id, digest)
+
+
+def save_answer(
+    attempt: Attempt,
+    item_id: int | AttemptItem,
+    raw: object,
+    seq: int,
+    *,
+    keep_response: bool = False,
+    flagged: bool | None = None,
+    now: datetime | None = None,
+) -> datetime:
+    """Store the response to item ``item_id`` (and its flag) if ``seq`` is current; returns
+    the time it was saved. ``keep_response`` leaves the stored response alone (a flag-only
+    change). Raises AttemptError: 404 not this attempt's item, 409 stale or over, 422 wrong
+    shape, 409 going back in sequential mode.
+    """
+    now = now or utcnow()
+    _check_writable(attempt, now)
+    if isinstance(item_id, AttemptItem):
+        item_id = item_id.id
+    item, content = _item_and_content(attempt, item_id)
+    response = None
+    if not keep_response:
+        try:
+            response = items.validate_response(content, item.layout, raw)
+        except items.ResponseError as exc:
+            raise AttemptError(422, "invalid_response", str(exc), {"item_id": item.id}) from exc
+    if attempt.exam.sequential and item.position < _furthest(attempt):
+        raise AttemptError(409, "sequential", "Bài này làm tuần tự; không quay lại câu trước.")
+    if not advance_seq(attempt, seq, now):
+        raise stale_error(attempt)
+    if flagged is not None and item.flagged != bool(flagged):
+        item.flagged = bool(flagged)
+    if not keep_response:
+        _store(attempt, item, response, seq + 1, now)
+    db.session.flush()
+    return now
+
+
+_FAST_ROW = None
+
+
+def _fast_row_statement() -> sa.Select:
+    """One read for the common save: the attempt, its exam's navigation, the item, the hash."""
+    global _FAST_ROW
+    if _FAST_ROW is None:
+        a, e = Attempt.__table__, Exam.__table__
+        i, v = AttemptItem.__table__, QuestionVersion.__table__
+        _FAST_ROW = (
+            sa.select(
+                a.c.person_id,
+                a.c.state,
+                a.c.deadline,
+                a.c.seq,
+                e.c.sequential,
+                i.c.layout,
+                i.c.version_id,
+                i.c.flagged,
+                v.c.content_hash,
+            )
+            .select_from(a.join(e, e.c.id == a.c.exam_id))
+            .join(i, sa.and_(i.c.attempt_id == a.c.id, i.c.id == sa.bindparam("item")))
+            .join(v, v.c.id == i.c.version_id)
+            .where(a.c.id == sa.bindparam("attempt"))
+        )
+    return _FAST_ROW
+
+
+def save_answer_fast(
+    attempt_id: int,
+    person_id: int | None,
+    item_id: int,
+    raw: object,
+    seq: int,
+    *,
+    keep_response: bool = False,
+    flagged: bool | None = None,
+) -> tuple[int, datetime] | None:
+    """The everyday save in four statements: (new seq, saved at), or None when anything is
+    unusual (not the caller's, over, overdue, sequential, stale, bad shape) — the caller
+    then takes ``save_answer``, which handles and reports each case."""
+    now = utcnow()
+    row = db.session.execute(
+        _fast_row_statement(), {"attempt": attempt_id, "item": item_id}
+    ).first()
+    if (
+        row is None
+        or row.person_id != person_id
+        or row.state != AttemptState.IN_PROGRESS.value
+        or row.sequential
+        or now > _aware(row.deadline) + grace()
+    ):
+        return None
+    response = None
+    if not keep_response:
+        try:
+            content = version_content(row.version_id, row.content_hash)
+            response = items.validate_response(content, row.layout, raw)
+        except items.ResponseError:
+            return None
+    table = Attempt.__table__
+    moved = db.session.execute(
+        table.update()
+        .where(
+            table.c.id == attempt_id,
+            table.c.seq == seq,
+            table.c.state == AttemptState.IN_PROGRESS.value,
+        )
+        .values(seq=table.c.seq + 1, last_saved_at=now)
+    )
+    if moved.rowcount != 1:
+        return None
+    if flagged is not None and bool(flagged) != row.flagged:
+        db.session.execute(
+            AttemptItem.__table__.update()
+            .where(AttemptItem.__table__.c.id == item_id)
+            .values(flagged=bool(flagged))
+        )
+    if not keep_response:
+        _write_answer(attempt_id, item_id, response, seq + 1, now)
+    return seq + 1, now
+
+
+def _aware(moment: datetime) -> datetime:
+    """Core reads of a UTC column on SQLite come back naive."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _furthest(attempt: Attempt) -> int:
+    stmt = (
+        sa.select(sa.func.max(AttemptItem.position))
+        .join(Answer, Answer.item_id == AttemptItem.id)
+        .where(AttemptItem.attempt_id == attempt.id)
+    )
+    return db.session.scalar(stmt) or 0
+
+
+def _store(attempt: Attempt, item: AttemptItem, response, seq: int, now: datetime) -> None:
+    _write_answer(attempt.id, item.id, response, seq, now)
+    db.session.expire(item, ["answer"])
+
+
+def _write_answer(attempt_id: int, item_id: int, response, seq: int, now: datetime) -> None:
+    """Upsert the item's answer and append to the save log (two statements, no read)."""
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    values = {"item_id": item_id, "response": response, "seq": seq, "saved_at": now}
+    upsert = insert(Answer.__table__).values(**values)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=[Answer.item_id],
+        set_={"response": upsert.excluded.response, "seq": seq, "saved_at": now},
+    )
+    db.session.execute(upsert)
+    db.session.execute(
+        AnswerLog.__table__.insert().values(
+            attempt_id=attempt_id, item_id=item_id, seq=seq, response=response, saved_at=now
+        )
+    )
+
+
+def finish_attempt(
+    attempt: Attempt, seq: int, *, now: datetime | None = None, by: str = "person"
+) -> Attempt:
+    """Finish and score the attempt if ``seq`` is current (AttemptError 409 otherwise)."""
+    now = now or utcnow()
+    _check_writable(attempt, now)
+    if not close_now(attempt, seq, now, by=by):
+        raise stale_error(attempt)
+    return attempt

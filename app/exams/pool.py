@@ -1,0 +1,177 @@
+"""The questions a person may be given: approved versions, by blueprint row, by position.
+
+SQL selects the approved versions once; the per-person filtering (positions) is cheap
+Python over that list. Sub-topics belong to their blueprint row's topic (path prefix).
+Essay questions need a human marker and are never drawn into a timed test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from app.exams.draw import Blueprint, Candidate
+from app.extensions import db
+from app.models import (
+    Attempt,
+    AttemptItem,
+    Exam,
+    Period,
+    Question,
+    QuestionVersion,
+    Topic,
+    VersionState,
+)
+from app.text import fold
+
+
+def fold_position(position: str | None) -> str:
+    """Positions are free text: compare them without case, spacing or diacritics."""
+    return fold(position or "").strip()
+
+
+def _applies(positions: Iterable[str], position: str) -> bool:
+    """True when a position list is empty (everyone) or names ``position`` (folded)."""
+    wanted = [fold_position(p) for p in positions if p and p.strip()]
+    return not wanted or fold_position(position) in wanted
+
+
+@dataclass(frozen=True)
+class Approved:
+    """What the draw needs of an approved version (no content: starts stay light)."""
+
+    version_id: int
+    question_id: int
+    difficulty: str | None
+    positions: tuple[str, ...]
+    topic_id: int
+    topic_path: str
+
+
+def approved_versions() -> list[Approved]:
+    """The newest approved version of every question (never essay), with its topic path."""
+    newest = (
+        sa.select(sa.func.max(QuestionVersion.id))
+        .where(QuestionVersion.state == VersionState.APPROVED, QuestionVersion.qtype != "essay")
+        .group_by(QuestionVersion.question_id)
+    )
+    stmt = (
+        sa.select(
+            QuestionVersion.id,
+            QuestionVersion.question_id,
+            QuestionVersion.difficulty,
+            QuestionVersion.positions,
+            Topic.id,
+            Topic.full_path,
+        )
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .join(Topic, Topic.id == Question.topic_id)
+        .where(QuestionVersion.id.in_(newest))
+        .order_by(QuestionVersion.id)
+    )
+    return [
+        Approved(vid, qid, diff, tuple(pos or ()), tid, path)
+        for vid, qid, diff, pos, tid, path in db.session.execute(stmt)
+    ]
+
+
+def row_topics(blueprint: Blueprint) -> dict[int, Topic]:
+    ids = [r.topic_key for r in blueprint.rows]
+    return {t.id: t for t in db.session.scalars(sa.select(Topic).where(Topic.id.in_(ids)))}
+
+
+def rows_for_position(blueprint: Blueprint, topics: dict[int, Topic], position: str) -> Blueprint:
+    """The blueprint without rows whose topic is restricted to other positions."""
+    rows = [
+        r
+        for r in blueprint.rows
+        if r.topic_key in topics and _applies(topics[r.topic_key].positions or [], position)
+    ]
+    return Blueprint(rows=rows, fixed=list(blueprint.fixed))
+
+
+def candidates_for(
+    blueprint: Blueprint,
+    position: str | None,
+    versions: list[Approved] | None = None,
+) -> list[Candidate]:
+    """Candidates for ``blueprint``; ``position=None`` ignores position restrictions."""
+    topics = row_topics(blueprint)
+    row_paths = sorted(((t.full_path, tid) for tid, t in topics.items()), reverse=True)
+    fixed = set(blueprint.fixed)
+    found: list[Candidate] = []
+    for version in versions if versions is not None else approved_versions():
+        if position is not None and not _applies(version.positions, position):
+            continue
+        key = _row_for(version.topic_path, row_paths)
+        if key is None and version.question_id in fixed:
+            key = version.topic_id
+        if key is None:
+            continue
+        found.append(
+            Candidate(
+                question_id=version.question_id,
+                version_id=version.version_id,
+                topic_key=key,
+                difficulty=version.difficulty,
+                facility=None,
+            )
+        )
+    return found
+
+
+def _row_for(path: str, row_paths: list[tuple[str, int]]) -> int | None:
+    """The blueprint row whose topic is ``path`` or an ancestor of it (deepest wins)."""
+    for row_path, tid in row_paths:
+        if path == row_path or path.startswith(row_path + "/"):
+            return tid
+    return None
+
+
+EXPOSURE_WINDOW = 400  # recent attempts that balance exposure; bounds the cost of a start
+
+
+def exposure(exam_id: int, window: int = EXPOSURE_WINDOW) -> dict[int, int]:
+    """How often each question was drawn into the exam's most recent ``window`` attempts.
+
+    Balancing over a recent window keeps the spread even (each window is balanced in turn)
+    while a start's cost stays flat however many people have already started.
+    """
+    recent = (
+        sa.select(Attempt.id)
+        .where(Attempt.exam_id == exam_id)
+        .order_by(Attempt.id.desc())
+        .limit(window)
+        .scalar_subquery()
+    )
+    stmt = (
+        sa.select(QuestionVersion.question_id, sa.func.count())
+        .select_from(AttemptItem)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
+        .where(AttemptItem.attempt_id.in_(recent))
+        .group_by(QuestionVersion.question_id)
+    )
+    return {qid: n for qid, n in db.session.execute(stmt)}
+
+
+def seen_last_period(exam: Exam, person_id: int) -> frozenset[int]:
+    """Question ids this person was shown in the period before the exam's period."""
+    previous = db.session.scalar(
+        sa.select(Period.id)
+        .where(Period.ends_on < exam.period.starts_on)
+        .order_by(Period.ends_on.desc())
+        .limit(1)
+    )
+    if previous is None:
+        return frozenset()
+    stmt = (
+        sa.select(QuestionVersion.question_id)
+        .select_from(AttemptItem)
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .join(Exam, Exam.id == Attempt.exam_id)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
+        .where(Exam.period_id == previous, Attempt.person_id == person_id)
+    )
+    return frozenset(db.session.scalars(stmt))

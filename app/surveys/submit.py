@@ -1,0 +1,108 @@
+"""From a public request to a response target: channel code, kiosk token or dossier code.
+
+Shared by the JSON API and the HTML pages, so every channel obeys the same rules. The
+errors are plain exceptions; each caller turns them into its own kind of answer.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.extensions import db
+from app.models import (
+    ChannelKind,
+    Questionnaire,
+    QuestionnaireState,
+    QuestionnaireVersion,
+    SurveyChannel,
+)
+from app.surveys.channels import channel_by_code, kiosk_for_token
+from app.surveys.responses import ChannelClosed, Target, channel_target, dossier_target
+from app.surveys.specs import VersionSpec, current_spec, current_version_id, version_spec
+
+
+class NotFound(Exception):
+    """No such channel (or it is not for public use)."""
+
+
+class DeviceRejected(Exception):
+    """A kiosk channel without a valid device token; ``revoked`` says which case."""
+
+    def __init__(self, revoked: bool):
+        super().__init__("revoked" if revoked else "missing")
+        self.revoked = revoked
+
+
+def public_channel(code: str) -> SurveyChannel:
+    """An active QR or paper channel, or a kiosk's (for reading only); NotFound otherwise."""
+    channel = channel_by_code(code)
+    if channel is None or channel.kind is ChannelKind.DOSSIER:
+        raise NotFound()
+    if not channel.active:
+        raise ChannelClosed()
+    return channel
+
+
+def kiosk_channel(token: str) -> SurveyChannel:
+    """The kiosk of a device token (DeviceRejected when unknown or revoked)."""
+    channel = kiosk_for_token(token)
+    if channel is None:
+        raise DeviceRejected(revoked=False)
+    if not channel.active:
+        raise DeviceRejected(revoked=True)
+    return channel
+
+
+def latest_dossier_version() -> VersionSpec:
+    """The version dossier-code ratings answer (setting SURVEY_DOSSIER_QUESTIONNAIRE)."""
+    code = current_app.config.get("SURVEY_DOSSIER_QUESTIONNAIRE", "SIPAS-MC")
+    questionnaire_id = db.session.scalar(
+        sa.select(Questionnaire.id).where(Questionnaire.code == code)
+    )
+    spec = current_spec(questionnaire_id) if questionnaire_id is not None else None
+    if spec is None:
+        raise ChannelClosed()
+    return spec
+
+
+def use_version(target: Target, version_id: int | None) -> None:
+    """Answer an older still-published version (a kiosk's queue from before an update)."""
+    if not version_id or version_id == target.version.id:
+        return
+    state = db.session.scalar(
+        sa.select(QuestionnaireVersion.state).where(
+            QuestionnaireVersion.id == version_id,
+            QuestionnaireVersion.questionnaire_id == target.version.questionnaire_id,
+        )
+    )
+    if state is not QuestionnaireState.PUBLISHED:
+        raise ValueError("Phiên bản phiếu này không còn được dùng.")
+    target.version = version_spec(version_id)
+
+
+def resolve_target(channel_code: str, dossier_code: str, device_token: str) -> Target:
+    """The target of a submission; exactly one of the two codes must be given.
+
+    A kiosk channel needs its device token; a device token alone names its kiosk.
+    Raises NotFound, DeviceRejected, ChannelClosed, DossierError, ValueError (both/none).
+    """
+    if bool(channel_code) == bool(dossier_code) and not device_token:
+        raise ValueError("Cần đúng một trong hai: mã kênh khảo sát hoặc mã hồ sơ.")
+    if dossier_code:
+        return dossier_target(dossier_code, latest_dossier_version())
+    if device_token:
+        channel = kiosk_channel(device_token)
+        if channel_code and channel_code.strip().upper() != channel.code:
+            raise DeviceRejected(revoked=False)
+        return channel_target(channel)
+    row = db.session.execute(
+        sa.select(SurveyChannel, current_version_id(SurveyChannel.questionnaire_id)).where(
+            SurveyChannel.code == channel_code.strip().upper()[:20]
+        )
+    ).first()  # the channel and its current version in one query: the hot path
+    if row is None or row[0].kind is ChannelKind.DOSSIER:
+        raise NotFound()
+    if row[0].kind is ChannelKind.KIOSK:
+        raise DeviceRejected(revoked=False)
+    return channel_target(row[0], row[1])

@@ -1,0 +1,26 @@
+"""``make bench``: every benchmark in its quick, bounded form, one after the other.
+
+Each prints its figures and its ratio to a bare endpoint measured in the same run, and
+writes JSON under ``bench/results/``. Exit status 1 if any benchmark missed its target.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from bench import citizen_surge, exam_day
+
+
+def main() -> int:
+    failed = []
+    for name, run in (("exam_day", exam_day.main), ("citizen_surge", citizen_surge.main)):
+        print(f"== {name}", flush=True)
+        if run([]) != 0:
+            failed.append(name)
+    if failed:
+        print("missed target: " + ", ".join(failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Tests of communication-skill assessments (issue 5)."""
