@@ -49,6 +49,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.access import public
     from app.admin import bp as admin_bp
+    from app.analytics.views import bp as analytics_bp
     from app.api import init_api
     from app.assessments import bp as assessments_bp
     from app.auth import bp as auth_bp
@@ -57,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
     from app.hr import bp as hr_bp
     from app.main import bp as main_bp
     from app.org import bp as org_bp
+    from app.reports import bp as reports_bp
     from app.surveys import bp as surveys_bp
     from app.surveys import public_bp as public_survey_bp
 
@@ -70,6 +72,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(surveys_bp, url_prefix="/surveys")
     app.register_blueprint(public_survey_bp, url_prefix="/s")
     app.register_blueprint(assessments_bp, url_prefix="/assessments")
+    app.register_blueprint(analytics_bp, url_prefix="/analytics")
+    app.register_blueprint(reports_bp, url_prefix="/reports")
     init_api(app)
     public(app.view_functions["static"])
 

@@ -70,6 +70,16 @@ class Config:
     TIMEZONE = "Asia/Ho_Chi_Minh"
     PAGE_SIZE = 50
     EXAM_GRACE_SECONDS = 30  # answers this long after the deadline are still accepted
+    CHART_CACHE_DIR = ""  # rendered charts; default instance/cache/charts
+    # HR policy (PRODUCT.md "Policy defaults"); every one can be set from the environment.
+    POLICY_COMMEND_MIN_PERIODS = 2  # met the requirement at least this often in the window
+    POLICY_WINDOW_PERIODS = 10  # the programme's window: the latest N periods (5 years)
+    POLICY_SATISFACTION_THRESHOLD = 0.8  # share satisfied (top two levels) expected
+    POLICY_MIN_RATINGS = 30  # fewer ratings than this never put anyone on a list
+    PASS_RATE_BASELINE = 0.58  # the seed's 2016 pass rate, drawn as a reference line
+    # Period verdict rule (app/hr/verdicts.py): "all_required" | "knowledge_only" |
+    # "knowledge_and_communication"; a missing component is never a pass.
+    VERDICT_RULE = "all_required"
     TESTING = False
 
     @classmethod
@@ -88,6 +98,15 @@ class Config:
         settings["UPLOAD_DIR"] = os.environ.get("UPLOAD_DIR") or str(
             Path(instance_path) / "uploads"
         )
+        settings["CHART_CACHE_DIR"] = os.environ.get("CHART_CACHE_DIR") or str(
+            Path(instance_path) / "cache" / "charts"
+        )
+        for name in ("POLICY_COMMEND_MIN_PERIODS", "POLICY_WINDOW_PERIODS", "POLICY_MIN_RATINGS"):
+            settings[name] = int(os.environ.get(name, getattr(cls, name)))
+        settings["VERDICT_RULE"] = os.environ.get("VERDICT_RULE", cls.VERDICT_RULE)
+        threshold = os.environ.get("POLICY_SATISFACTION_THRESHOLD")
+        if threshold:
+            settings["POLICY_SATISFACTION_THRESHOLD"] = float(threshold)
         return settings
 
 

@@ -4,15 +4,22 @@ SQLite: WAL (readers never block the writer), foreign keys on, a busy timeout, a
 every transaction opened with ``BEGIN IMMEDIATE`` so two writers queue on the lock at
 the start instead of failing with "database is locked" when a read lock cannot be
 upgraded mid-transaction. PostgreSQL: pre-ping so a restarted server is survived.
+
+``sql_fold`` is ``app.text.fold`` inside SQL (searches that ignore case and diacritics):
+a function registered on every SQLite connection, ``lower(translate(…))`` on PostgreSQL.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+from app.text import fold
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -33,6 +40,34 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    dbapi_connection.create_function("fold_text", 1, _fold_or_none, deterministic=True)
+
+
+def _fold_or_none(value: str | None) -> str | None:
+    return None if value is None else fold(value)
+
+
+@functools.cache
+def _fold_table() -> tuple[str, str]:
+    """The letters ``fold`` turns into one ASCII letter (Latin-1 … Latin Extended Additional)."""
+    source, target = [], []
+    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        folded = fold(chr(code))
+        if len(folded) == 1 and folded.isascii() and folded.isalpha():
+            source.append(chr(code))
+            target.append(folded)
+    return "".join(source), "".join(target)
+
+
+def sql_fold(expr: Any, dialect: str) -> sa.ColumnElement[str]:
+    """``fold(expr)`` as SQL for ``dialect`` ("sqlite" or "postgresql"); text stored NFC.
+
+    Unlike ``fold`` it keeps runs of spaces, which does not matter to word searches.
+    """
+    if dialect == "sqlite":
+        return sa.func.fold_text(expr)
+    source, target = _fold_table()
+    return sa.func.lower(sa.func.translate(expr, source, target))
 
 
 def _sqlite_on_begin(conn: Any) -> None:

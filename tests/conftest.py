@@ -75,7 +75,11 @@ def base_app(request, tmp_path_factory) -> Iterator[Flask]:
         url = PG_URL
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-    app = make_app(url, UPLOAD_DIR=str(tmp_path_factory.mktemp("uploads")))
+    app = make_app(
+        url,
+        UPLOAD_DIR=str(tmp_path_factory.mktemp("uploads")),
+        CHART_CACHE_DIR=str(tmp_path_factory.mktemp("charts")),
+    )
     with app.app_context():
         db.drop_all()
         db.create_all()

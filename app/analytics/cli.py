@@ -244,3 +244,6 @@ def raters_command(file: Path, output_format: str) -> None:
         click.echo(json.dumps(_raters_json(table, result, alphas), ensure_ascii=False))
     else:
         click.echo(_raters_table(table, result, alphas))
+
+
+from app.analytics import cli_refresh  # noqa: E402,F401 - registers ``flask analytics refresh``

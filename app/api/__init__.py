@@ -44,7 +44,19 @@ def _csrf_for_session_calls() -> None:
 
 
 def init_api(app: Flask) -> None:
-    from app.api import accounts, assessments, auth, bank, citizen, exams, hr, staff, surveys, units
+    from app.api import (
+        accounts,
+        analytics,
+        assessments,
+        auth,
+        bank,
+        citizen,
+        exams,
+        hr,
+        staff,
+        surveys,
+        units,
+    )
 
     app.config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
@@ -53,7 +65,8 @@ def init_api(app: Flask) -> None:
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token"}
     )
     api.spec.options["security"] = [{"bearerAuth": []}]
-    for module in (auth, units, staff, accounts, exams, surveys, citizen, bank, assessments, hr):
+    for module in (auth, units, staff, accounts, exams, surveys, citizen, bank, assessments, hr,
+                   analytics):  # fmt: skip
         api.register_blueprint(module.blp, url_prefix="/api/v1" + module.PREFIX)
         csrf.exempt(module.blp)
     csrf.exempt("flask_smorest.spec.openapi_json")

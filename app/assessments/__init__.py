@@ -5,4 +5,9 @@ from flask import Blueprint
 bp = Blueprint("assessments", __name__, template_folder="templates")
 
 # Route modules register themselves on ``bp``; keep these imports last.
-from app.assessments import routes, routes_sheet  # noqa: E402,F401
+from app.assessments import (  # noqa: E402,F401
+    routes,
+    routes_reliability,
+    routes_rubrics,
+    routes_sheet,
+)

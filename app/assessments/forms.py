@@ -8,7 +8,15 @@ and the service validates every level against the rubric.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -44,6 +52,9 @@ class RoundForm(Form):
         choices=list(METHOD_LABELS.items()),
         validators=[InputRequired(_l("Chọn ít nhất một hình thức."))],
     )
+    calibration = BooleanField(
+        _l("Đợt hiệu chuẩn: các đánh giá viên cùng chấm một tình huống dựng sẵn hoặc ghi hình")
+    )
 
 
 class AssignForm(Form):
@@ -52,8 +63,12 @@ class AssignForm(Form):
 
 
 class ConflictForm(Form):
+    """The person comes from a search (``?q=``), never from a list of everyone."""
+
     account = SelectField(_l("Đánh giá viên"), coerce=int)
-    person = SelectField(_l("Cán bộ"), coerce=int)
+    person = RadioField(
+        _l("Cán bộ"), coerce=int, validators=[InputRequired(_l("Tìm và chọn một cán bộ."))]
+    )
     reason = StringField(_l("Lý do (quan hệ gia đình, cấp trên trực tiếp…)"), [length(1000)])
 
 
@@ -68,3 +83,9 @@ class SheetForm(Form):
 
 class CorrectForm(Form):
     reason = StringField(_l("Lý do sửa phiếu"), validators=[required(), length(1000, 1)])
+
+
+class ReasonForm(Form):
+    """Close (reason optional) or reopen (reason required, checked by the service) a round."""
+
+    reason = StringField(_l("Lý do"), validators=[Optional(), length(1000)])

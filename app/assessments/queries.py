@@ -20,6 +20,7 @@ from app.models import (
     Person,
     Round,
     RoundAssessor,
+    Rubric,
     RubricVersion,
     Sheet,
     Unit,
@@ -135,14 +136,40 @@ def units_under(rnd: Round) -> list[Unit]:
     return list(db.session.scalars(sa.select(Unit).where(clause).order_by(Unit.path)))
 
 
-def people_in_units(unit_ids: list[int]) -> list[Person]:
-    """Everyone working in these units or below them, sorted by given name."""
+def _people_in_units_stmt(unit_ids: list[int]) -> sa.Select | None:
     roots = db.session.scalars(sa.select(Unit.path).where(Unit.id.in_(unit_ids))).all()
     if not roots:
-        return []
+        return None
     clause = sa.or_(*(Unit.path.startswith(p, autoescape=True) for p in roots))
-    stmt = sa.select(Person).join(Unit, Person.unit_id == Unit.id).where(clause)
-    return list(db.session.scalars(stmt.order_by(Person.sort_key)))
+    return sa.select(Person).join(Unit, Person.unit_id == Unit.id).where(clause)
+
+
+def people_in_units(unit_ids: list[int]) -> list[Person]:
+    """Everyone working in these units or below them, sorted by given name."""
+    stmt = _people_in_units_stmt(unit_ids)
+    return [] if stmt is None else list(db.session.scalars(stmt.order_by(Person.sort_key)))
+
+
+def search_people_in_units(unit_ids: list[int], q: str, limit: int = 20) -> list[Person]:
+    """People of these units (and below) whose name or staff code matches ``q`` ignoring
+    case and diacritics (đ → d); nothing for an empty query."""
+    stmt = _people_in_units_stmt(unit_ids)
+    key = fold(q)
+    if stmt is None or not key:
+        return []
+    match = sa.or_(
+        Person.name_fold.contains(key, autoescape=True),
+        sa.func.lower(Person.staff_code) == key,
+    )
+    return list(db.session.scalars(stmt.where(match).order_by(Person.sort_key).limit(limit)))
+
+
+def person_in_units(unit_ids: list[int], person_id: int | None) -> Person | None:
+    """``person_id`` if that person works in these units (or below), else None."""
+    stmt = _people_in_units_stmt(unit_ids)
+    if stmt is None or person_id is None:
+        return None
+    return db.session.scalar(stmt.where(Person.id == person_id))
 
 
 def conflicts_of(round_id: int) -> list[Conflict]:
@@ -178,3 +205,33 @@ def own_sheet_or_404(sheet_id: int, account_id: int) -> Sheet:
     if sheet is None:
         abort(404)
     return sheet
+
+
+# --- rubrics (province-wide, like the question bank: no unit scope) -----------------------
+
+
+def rubrics() -> list[Rubric]:
+    """Every rubric, by name."""
+    return list(db.session.scalars(sa.select(Rubric).order_by(Rubric.name, Rubric.id)))
+
+
+def rubric_or_404(rubric_id: int) -> Rubric:
+    rubric = db.session.get(Rubric, rubric_id)
+    if rubric is None:
+        abort(404)
+    return rubric
+
+
+def rubric_version_or_404(version_id: int) -> RubricVersion:
+    version = db.session.get(RubricVersion, version_id)
+    if version is None:
+        abort(404)
+    return version
+
+
+def managed_rounds_on(version_id: int, calibration_only: bool = False) -> list[Round]:
+    """Rounds in the caller's ASSESS_MANAGE scope that use this rubric version."""
+    stmt = managed_rounds_stmt().where(Round.rubric_version_id == version_id)
+    if calibration_only:
+        stmt = stmt.where(Round.calibration.is_(True))
+    return list(db.session.scalars(stmt.order_by(Round.id)))

@@ -1,4 +1,7 @@
-"""Rounds: open one, assign assessors to units, declare conflicts of interest.
+"""Rounds: open, close and reopen one, assign assessors to units, declare conflicts.
+
+A closed round takes no new sheet, no draft change, no submission and no correction;
+its submitted sheets stay and count. Reopening needs a reason; both moves are audited.
 
 Re-exported by :mod:`app.assessments.services`, where callers should look for them.
 Every function adds/flushes and audits; none commits.
@@ -20,6 +23,7 @@ from app.models import (
     Person,
     Round,
     RoundAssessor,
+    RoundState,
     RubricVersion,
     Unit,
     VersionState,
@@ -33,6 +37,9 @@ class AssessError(ValueError):
         "not_found": 404,
         "already_submitted": 409,
         "duplicate": 409,
+        "round_closed": 409,
+        "round_state": 409,
+        "not_correctable": 409,
     }
 
     def __init__(self, code: str, message: str, details: dict[str, Any] | None = None):
@@ -57,8 +64,14 @@ def open_round(
     units: list[Unit],
     methods: list[str],
     actor: Account | None = None,
+    *,
+    calibration: bool = False,
 ) -> Round:
-    """Open a round on an approved rubric version (which becomes frozen); return it."""
+    """Open a round on an approved rubric version (which becomes frozen); return it.
+
+    ``calibration``: a calibration exercise (assessors score the same scenarios; its
+    sheets measure agreement and never count towards a period verdict).
+    """
     if version.state is not VersionState.APPROVED:
         raise AssessError("rubric_not_approved", "Chỉ dùng được phiếu đánh giá đã phê duyệt.")
     bad = [m for m in methods if m not in {x.value for x in Method}]
@@ -74,11 +87,50 @@ def open_round(
         title=title.strip(),
         unit_ids=[u.id for u in units],
         methods=list(dict.fromkeys(methods)),
+        calibration=calibration,
         created_by=actor.id if actor else None,
     )
     db.session.add(rnd)
     db.session.flush()
-    record_audit("assess.open_round", rnd, after={"title": rnd.title, "units": rnd.unit_ids})
+    record_audit(
+        "assess.open_round",
+        rnd,
+        after={"title": rnd.title, "units": rnd.unit_ids, "calibration": calibration},
+    )
+    return rnd
+
+
+def require_open(rnd: Round) -> None:
+    """Raise AssessError ``round_closed`` unless ``rnd`` is open."""
+    if rnd.state is not RoundState.OPEN:
+        raise AssessError("round_closed", "Đợt đánh giá đã kết thúc, không nhận thêm phiếu.")
+
+
+def close_round(rnd: Round, reason: str = "") -> Round:
+    """Close an open round: no new sheets or draft changes; submitted sheets stay."""
+    if rnd.state is not RoundState.OPEN:
+        raise AssessError("round_state", "Đợt đánh giá đã kết thúc trước đó.")
+    rnd.state = RoundState.CLOSED
+    db.session.flush()
+    record_audit(
+        "assess.close_round", rnd, before={"state": "open"}, after={"state": "closed"},
+        reason=reason.strip(),
+    )  # fmt: skip
+    return rnd
+
+
+def reopen_round(rnd: Round, reason: str) -> Round:
+    """Reopen a closed round (e.g. a sheet to correct); the reason is required."""
+    if rnd.state is not RoundState.CLOSED:
+        raise AssessError("round_state", "Đợt đánh giá đang mở.")
+    if not reason.strip():
+        raise AssessError("reason_required", "Vui lòng nêu lý do mở lại đợt đánh giá.")
+    rnd.state = RoundState.OPEN
+    db.session.flush()
+    record_audit(
+        "assess.reopen_round", rnd, before={"state": "closed"}, after={"state": "open"},
+        reason=reason.strip(),
+    )  # fmt: skip
     return rnd
 
 

@@ -1,4 +1,5 @@
-"""Manager pages: list and open rounds, assign assessors, declare conflicts, see results."""
+"""Manager pages: list, open, close and reopen rounds, assign assessors, declare conflicts
+(the person is found by a search ignoring diacritics, never picked from everyone), results."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from flask_login import current_user
 
 from app.access import Perm, requires
 from app.assessments import bp, queries, services
-from app.assessments.forms import METHOD_LABELS, AssignForm, ConflictForm, RoundForm
+from app.assessments.forms import METHOD_LABELS, AssignForm, ConflictForm, ReasonForm, RoundForm
 from app.assessments.results import round_results
 from app.extensions import db
 from app.models import Account, Period, Person, RubricVersion, Unit
@@ -53,6 +54,7 @@ def create_round():
                 units,
                 form.methods.data,
                 _me(),
+                calibration=form.calibration.data,
             )
         except services.AssessError as exc:
             db.session.rollback()
@@ -64,13 +66,22 @@ def create_round():
     return render_template("assessments/create_round.html", form=form)
 
 
+def _conflict_people(rnd) -> list[Person]:
+    """On GET the search results for ``?q=``; on POST the posted person, if in the round."""
+    if request.method == "POST":
+        person = queries.person_in_units(rnd.unit_ids, request.form.get("c-person", type=int))
+        return [person] if person else []
+    return queries.search_people_in_units(rnd.unit_ids, request.args.get("q", ""))
+
+
 def _round_forms(rnd) -> tuple[AssignForm, ConflictForm]:
     accounts = [(a.id, a.display_name or a.username) for a in queries.active_accounts()]
     assign, conflict = AssignForm(prefix="a"), ConflictForm(prefix="c")
     assign.account.choices = conflict.account.choices = accounts
     assign.unit.choices = [(u.id, "· " * u.depth + u.name) for u in queries.units_under(rnd)]
-    people = queries.people_in_units(rnd.unit_ids)
-    conflict.person.choices = [(p.id, f"{p.full_name} — {p.unit.name}") for p in people]
+    conflict.person.choices = [
+        (p.id, f"{p.full_name} — {p.position or ''} · {p.unit.name}") for p in _conflict_people(rnd)
+    ]
     return assign, conflict
 
 
@@ -84,7 +95,7 @@ def view_round(round_id: int):
         if "a-unit" in request.form and assign.validate_on_submit():
             account = db.session.get(Account, assign.account.data)
             services.assign_assessor(rnd, account, db.session.get(Unit, assign.unit.data))
-        elif "c-person" in request.form and conflict.validate_on_submit():
+        elif "c-account" in request.form and conflict.validate_on_submit():
             person = db.session.get(Person, conflict.person.data)
             account = db.session.get(Account, conflict.account.data)
             services.declare_conflict(rnd, account, person, conflict.reason.data or "", _me())
@@ -107,7 +118,40 @@ def _render_round(rnd, assign: AssignForm, conflict: ConflictForm):
         conflict=conflict,
         conflicts=queries.conflicts_of(rnd.id),
         methods=METHOD_LABELS,
+        q=request.args.get("q", ""),
+        reason_form=ReasonForm(),
     )
+
+
+@bp.route("/rounds/<int:round_id>/close", methods=["POST"])
+@requires(Perm.ASSESS_MANAGE)
+def close_round(round_id: int):
+    """Close the round: no new sheets or draft changes; submitted sheets stay."""
+    rnd = queries.managed_round_or_404(round_id)
+    return _change_state(rnd, services.close_round, _("Đã kết thúc đợt đánh giá."))
+
+
+@bp.route("/rounds/<int:round_id>/reopen", methods=["POST"])
+@requires(Perm.ASSESS_MANAGE)
+def reopen_round(round_id: int):
+    """Reopen a closed round; the reason is required and audited."""
+    rnd = queries.managed_round_or_404(round_id)
+    return _change_state(rnd, services.reopen_round, _("Đã mở lại đợt đánh giá."))
+
+
+def _change_state(rnd, action, done: str):
+    form = ReasonForm()
+    try:
+        if not form.validate_on_submit():
+            raise services.AssessError("invalid", _("Lý do không hợp lệ."))
+        action(rnd, form.reason.data or "")
+    except services.AssessError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(url_for("assessments.view_round", round_id=rnd.id))
 
 
 @bp.route("/rounds/<int:round_id>/results")

@@ -87,7 +87,8 @@ def validate_rubric(data: Any) -> dict[str, Any]:
     return data
 
 
-def _content_hash(data: dict[str, Any]) -> str:
+def content_hash(data: dict[str, Any]) -> str:
+    """SHA-256 of what a version holds (criteria, policy, sources): equal content, equal hash."""
     keys = ("criteria", "pass_threshold", "disagreement_levels", "sources")
     payload = json.dumps({k: data.get(k) for k in keys}, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
@@ -105,7 +106,7 @@ def load_rubric_file(
     except yaml.YAMLError as exc:
         raise RubricError([f"YAML không hợp lệ: {exc}"]) from exc
     data = validate_rubric(raw)
-    digest = _content_hash(data)
+    digest = content_hash(data)
     rubric = db.session.scalar(sa.select(Rubric).where(Rubric.code == data["code"]))
     if rubric is None:
         rubric = Rubric(code=data["code"], name=data["name"])

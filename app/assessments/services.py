@@ -19,8 +19,18 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app.assessments.results import officer_result, round_reliability
-from app.assessments.rounds import AssessError, assign_assessor, declare_conflict, open_round
+from app.assessments.reliability import round_reliability
+from app.assessments.results import officer_result
+from app.assessments.rounds import (
+    AssessError,
+    assign_assessor,
+    close_round,
+    declare_conflict,
+    open_round,
+    reopen_round,
+    require_open,
+)
+from app.assessments.scoring import check_scores, weighted_percent
 from app.audit import record_audit
 from app.extensions import db
 from app.models import (
@@ -31,8 +41,6 @@ from app.models import (
     Role,
     Round,
     RoundAssessor,
-    RoundState,
-    RubricVersion,
     Sheet,
     SheetState,
     Unit,
@@ -44,14 +52,18 @@ from app.text import fold
 __all__ = [
     "AssessError",
     "assign_assessor",
+    "close_round",
     "correct_sheet",
     "declare_conflict",
     "officer_result",
     "open_round",
+    "reopen_round",
     "round_reliability",
     "save_draft",
     "start_sheet",
     "submit_sheet",
+    "update_draft",
+    "weighted_percent",
 ]
 
 
@@ -121,8 +133,7 @@ def start_sheet(
     client_key: str | None = None,
 ) -> Sheet:
     """The live sheet for this combination (a new draft when none); raises AssessError."""
-    if rnd.state is not RoundState.OPEN:
-        raise AssessError("round_closed", "Đợt đánh giá đã kết thúc.")
+    require_open(rnd)
     if method not in rnd.methods:
         raise AssessError("bad_method", "Hình thức này không được phép trong đợt đánh giá.")
     refusal = refusal_reason(rnd, account, person)
@@ -147,32 +158,14 @@ def start_sheet(
     return sheet
 
 
-def _check_scores(version: RubricVersion, scores: dict[str, Any]) -> dict[str, int]:
-    clean: dict[str, int] = {}
-    for key, value in scores.items():
-        crit = version.criterion(key)
-        if crit is None:
-            raise AssessError("bad_criterion", "Tiêu chí không có trong phiếu.", {key: value})
-        allowed = {lv["score"] for lv in crit["levels"]}
-        if value is None or value == "":
-            continue
-        try:
-            level = int(value)
-        except (TypeError, ValueError):
-            level = -1
-        if level not in allowed or isinstance(value, bool):
-            raise AssessError("bad_level", "Mức điểm không có trong tiêu chí.", {key: value})
-        clean[key] = level
-    return clean
-
-
 def fill_sheet(
     sheet: Sheet, scores: dict[str, Any], notes: dict[str, str], camera: dict | None = None
 ) -> Sheet:
     """Replace a draft's scores and notes (and camera reference); raises AssessError."""
     if sheet.state is not SheetState.DRAFT:
         raise AssessError("already_submitted", "Phiếu đã nộp, không sửa được.")
-    sheet.scores = _check_scores(sheet.round.rubric_version, scores)
+    require_open(sheet.round)
+    sheet.scores = check_scores(sheet.round.rubric_version, scores)
     sheet.notes = {k: v.strip() for k, v in notes.items() if isinstance(v, str) and v.strip()}
     if camera:
         sheet.camera_ref = (camera.get("ref") or "").strip()
@@ -224,20 +217,23 @@ def _move_draft(sheet: Sheet, key: str, method: str, scenario: str) -> None:
     sheet.method, sheet.scenario, sheet.live_key = Method(method), scenario.strip(), key
 
 
-def weighted_percent(criteria: list[dict[str, Any]], scores: dict[str, int]) -> float:
-    """Σ weight·level/max_level ÷ Σ weight, in [0, 1]."""
-    total = sum(float(c["weight"]) for c in criteria)
-    got = sum(
-        float(c["weight"]) * scores[c["key"]] / max(lv["score"] for lv in c["levels"])
-        for c in criteria
-    )
-    return got / total
+def update_draft(
+    sheet: Sheet, method: str, scenario: str, scores: dict[str, Any], notes: dict[str, str]
+) -> Sheet:
+    """Change a draft (method, scenario, scores, notes) by its id; raises AssessError."""
+    if sheet.state is not SheetState.DRAFT:
+        raise AssessError("already_submitted", "Phiếu đã nộp, không sửa được.")
+    require_open(sheet.round)
+    key = _live_key(sheet.round, sheet.person, sheet.assessor, method, scenario)
+    _move_draft(sheet, key, method, scenario)
+    return fill_sheet(sheet, scores, notes)
 
 
 def submit_sheet(sheet: Sheet) -> Sheet:
     """Lock a complete draft and compute its percentage; raises AssessError."""
     if sheet.state is SheetState.SUBMITTED:
         raise AssessError("already_submitted", "Phiếu đã được nộp trước đó.")
+    require_open(sheet.round)
     criteria = sheet.round.rubric_version.criteria
     missing = [c["key"] for c in criteria if c["key"] not in sheet.scores]
     if missing:
@@ -258,7 +254,8 @@ def correct_sheet(
         raise AssessError("not_correctable", "Chỉ sửa được phiếu đã nộp, đang có hiệu lực.")
     if not reason.strip():
         raise AssessError("reason_required", "Vui lòng nêu lý do sửa phiếu.")
-    clean = _check_scores(sheet.round.rubric_version, scores)
+    require_open(sheet.round)
+    clean = check_scores(sheet.round.rubric_version, scores)
     live_key, sheet.live_key = sheet.live_key, None
     db.session.flush()  # free the live key before the new revision takes it
     new = Sheet(

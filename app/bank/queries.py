@@ -17,7 +17,7 @@ from sqlalchemy.orm import contains_eager
 from app.bank.content import from_version
 from app.bank.formats.model import Difficulty, QuestionData, QuestionType
 from app.extensions import db
-from app.models import Account, Question, QuestionVersion, Topic, VersionState
+from app.models import Account, Question, QuestionVersion, Topic, VersionState, VersionStats
 from app.text import fold
 
 
@@ -43,6 +43,7 @@ class QuestionFilters:
     difficulty: str = ""
     author_id: int | None = None
     q: str = ""
+    needs_checking: bool = False
 
     @classmethod
     def from_args(cls, args: Mapping[str, Any]) -> QuestionFilters:
@@ -54,12 +55,16 @@ class QuestionFilters:
             difficulty=_choice(args.get("difficulty"), {d.value for d in Difficulty}),
             author_id=_int(args.get("author")),
             q=str(args.get("q") or "").strip()[:200],
+            needs_checking=args.get("check") == "1",
         )
 
     def as_args(self) -> dict[str, Any]:
         """The filters as query arguments (for links that keep them)."""
         names = {"topic_id": "topic", "qtype": "type", "author_id": "author"}
-        return {names.get(k, k): v for k, v in asdict(self).items() if v}
+        args = {names.get(k, k): v for k, v in asdict(self).items() if v}
+        if args.pop("needs_checking", False):
+            args["check"] = "1"
+        return args
 
 
 def latest_versions(filters: QuestionFilters) -> sa.Select:
@@ -105,6 +110,9 @@ def _filtered(stmt: sa.Select, f: QuestionFilters) -> sa.Select:
         stmt = stmt.where(QuestionVersion.difficulty == f.difficulty)
     if f.author_id:
         stmt = stmt.where(QuestionVersion.author_id == f.author_id)
+    if f.needs_checking:
+        flagged = sa.select(VersionStats.version_id).where(VersionStats.needs_checking.is_(True))
+        stmt = stmt.where(QuestionVersion.id.in_(flagged))
     if f.q:
         key = fold(f.q)
         stmt = stmt.where(
@@ -173,14 +181,18 @@ def known_positions() -> list[str]:
     return sorted(p for p in found if p)
 
 
-def question_statistics(version_ids: list[int]) -> dict[int, Any]:
-    """HOOK for the analytics issue: item statistics per version id for the "Thống kê" column.
+def question_statistics(version_ids: list[int]) -> dict[int, VersionStats]:
+    """Item statistics per version id for the browser's "Thống kê" column.
 
-    Expected to return, per version, an object with ``facility``, ``discrimination`` and
-    ``needs_checking``; until item statistics exist it returns nothing and the column shows
-    a dash.
+    Read from ``VersionStats`` (written by ``app.analytics.item_cache`` when a question's
+    analysis is computed: its page, or ``flask analytics refresh``); never computed here,
+    so a version without a row shows a dash. Each value has ``n``, ``facility``,
+    ``discrimination``, ``needs_checking`` and ``reasons``.
     """
-    return {}
+    if not version_ids:
+        return {}
+    stmt = sa.select(VersionStats).where(VersionStats.version_id.in_(version_ids))
+    return {row.version_id: row for row in db.session.scalars(stmt)}
 
 
 def get_version_or_none(version_id: int) -> QuestionVersion | None:

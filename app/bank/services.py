@@ -1,5 +1,9 @@
-"""Review workflow of question versions: submit, approve (four eyes), return, retire.
+"""Review workflow of versioned content: submit, approve (four eyes), return, retire.
 
+Written for question versions and shared by rubric versions (``app.assessments``): any
+version with ``state``, ``author_id``, ``reviewer_id``, ``reviewed_at`` and ``review_note``
+follows the same moves (``TRANSITIONS_BANK``); ``audit_prefix`` names the audit actions
+(``bank.approved``, ``assess.rubric.approved`` …).
 Functions flush and audit; callers commit. ``ReviewError`` carries a message for the user.
 """
 
@@ -8,14 +12,16 @@ from __future__ import annotations
 from app.audit import record_audit
 from app.extensions import db
 from app.models import TRANSITIONS_BANK as TRANSITIONS
-from app.models import QuestionVersion, VersionState, utcnow
+from app.models import QuestionVersion, RubricVersion, VersionState, utcnow
+
+Reviewable = QuestionVersion | RubricVersion
 
 
 class ReviewError(ValueError):
     """The requested move is not allowed; the message is shown to the user."""
 
 
-def _move(version: QuestionVersion, target: VersionState, *, note: str) -> None:
+def _move(version: Reviewable, target: VersionState, *, note: str, prefix: str) -> None:
     if target not in TRANSITIONS[version.state]:
         raise ReviewError(
             f"Không thể chuyển phiên bản từ trạng thái {version.state.value} sang {target.value}."
@@ -23,7 +29,7 @@ def _move(version: QuestionVersion, target: VersionState, *, note: str) -> None:
     before = version.state
     version.state = target
     record_audit(
-        f"bank.{target.value}",
+        f"{prefix}.{target.value}",
         version,
         before={"state": before.value},
         after={"state": target.value},
@@ -32,27 +38,31 @@ def _move(version: QuestionVersion, target: VersionState, *, note: str) -> None:
     db.session.flush()
 
 
-def submit_for_review(version: QuestionVersion) -> None:
+def submit_for_review(version: Reviewable, *, audit_prefix: str = "bank") -> None:
     """Author hands a draft to the reviewers."""
-    _move(version, VersionState.IN_REVIEW, note="")
+    _move(version, VersionState.IN_REVIEW, note="", prefix=audit_prefix)
 
 
-def approve(version: QuestionVersion, *, reviewer_id: int, note: str = "") -> None:
+def approve(
+    version: Reviewable, *, reviewer_id: int, note: str = "", audit_prefix: str = "bank"
+) -> None:
     """Approve a version in review. Raises ReviewError if the reviewer wrote it."""
     if version.author_id == reviewer_id:
         raise ReviewError("Người thẩm định phải khác người biên soạn phiên bản này.")
-    _move(version, VersionState.APPROVED, note=note)
+    _move(version, VersionState.APPROVED, note=note, prefix=audit_prefix)
     version.reviewer_id, version.reviewed_at, version.review_note = reviewer_id, utcnow(), note
 
 
-def return_to_author(version: QuestionVersion, *, reviewer_id: int, note: str) -> None:
+def return_to_author(
+    version: Reviewable, *, reviewer_id: int, note: str, audit_prefix: str = "bank"
+) -> None:
     """Send a version back to draft with the reviewer's reason (required)."""
     if not note.strip():
         raise ReviewError("Vui lòng ghi lý do trả lại.")
-    _move(version, VersionState.DRAFT, note=note)
+    _move(version, VersionState.DRAFT, note=note, prefix=audit_prefix)
     version.review_note = note
 
 
-def retire(version: QuestionVersion, *, note: str) -> None:
-    """Take a version out of future exams; past attempts keep pointing at it."""
-    _move(version, VersionState.RETIRED, note=note)
+def retire(version: Reviewable, *, note: str, audit_prefix: str = "bank") -> None:
+    """Take a version out of future use; past attempts and rounds keep pointing at it."""
+    _move(version, VersionState.RETIRED, note=note, prefix=audit_prefix)

@@ -1,4 +1,5 @@
-"""Command-line groups, by noun: ``flask demo``, ``users``, ``staff``, ``backup``, ``restore``."""
+"""Command-line groups, by noun: ``flask demo``, ``users``, ``staff``, ``backup``, ``restore``,
+``bank``, ``exams``, ``surveys``, ``analytics``."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ def register(app: Flask) -> None:
     for command in (demo_cli, users_cli, staff_cli, bank_cli, backup_command, restore_command):
         app.cli.add_command(command)
     app.cli.add_command(exams_cli)
+    from app.surveys.cli import surveys_cli
+
+    app.cli.add_command(surveys_cli)
     try:
         from app.analytics.cli import analytics_cli
     except ImportError:  # pragma: no cover - the analytics module is optional while built

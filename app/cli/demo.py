@@ -203,8 +203,11 @@ def _starter_bank() -> int:
     return len(report.questions)
 
 
-def load_demo(*, with_bank: bool = True) -> dict[str, int]:
-    """Create what is missing of the demo data; return counts. Safe to run repeatedly."""
+def load_demo(*, with_bank: bool = True, with_hr_history: bool = False) -> dict[str, int]:
+    """Create what is missing of the demo data; return counts. Safe to run repeatedly.
+
+    ``with_hr_history`` (set by ``flask demo load``, not by the test fixtures) adds two
+    earlier half-years of results and ratings for the HR lists (app/hr/demo.py)."""
     units = _units()
     people = _people(units)
     _accounts(units, people)
@@ -219,6 +222,10 @@ def load_demo(*, with_bank: bool = True) -> dict[str, int]:
 
         load_demo_rubric()
     surveys = _load_demo_surveys() if with_bank else None
+    if with_bank and with_hr_history:
+        from app.hr.demo import load_demo_hr
+
+        load_demo_hr()
     return {
         "units": len(units),
         "people": len(people),
@@ -237,7 +244,7 @@ def _load_demo_surveys():
 @demo_cli.command("load")
 def load_command():
     """Load the demo province (idempotent) and print the demo logins."""
-    counts = load_demo()
+    counts = load_demo(with_hr_history=True)
     db.session.commit()
     click.echo(
         f"Dữ liệu mẫu: {counts['units']} đơn vị, {counts['people']} cán bộ, "
@@ -252,3 +259,22 @@ def load_command():
         from app.surveys.demo import print_demo_surveys
 
         print_demo_surveys(counts["surveys"])
+
+
+@demo_cli.command("generate")
+@click.option("--attempts", type=click.IntRange(min=0), default=1000, show_default=True)
+@click.option("--responses", type=click.IntRange(min=0), default=10000, show_default=True)
+@click.option("--periods", type=click.IntRange(min=1, max=20), default=2, show_default=True)
+@click.option("--seed", type=int, default=1354, show_default=True)
+def generate_command(attempts: int, responses: int, periods: int, seed: int):
+    """Fill the database with synthetic attempts and survey responses (for benchmarks)."""
+    from app.cli.generate import describe, generate_data
+
+    def progress(what: str, n: int) -> None:
+        done[what] = done.get(what, 0) + n
+        click.echo(f"  {what}: {done[what]:,}", err=True)
+
+    done: dict[str, int] = {}
+    result = generate_data(attempts, responses, periods=periods, seed=seed, progress=progress)
+    for line in describe(result):
+        click.echo(line)

@@ -151,14 +151,16 @@ def _new_attempt(exam: Exam, person: Person, candidate: ExamCandidate, now: date
     rng = random.Random(seed + 1)  # noqa: S311 - display order, replayable from the seed
     if exam.shuffle_questions:
         rng.shuffle(form)
-    versions = {
-        v.id: v
-        for v in db.session.scalars(
-            sa.select(QuestionVersion).where(QuestionVersion.id.in_([c.version_id for c in form]))
-        )
-    }
+    hashes = dict(
+        db.session.execute(
+            sa.select(QuestionVersion.id, QuestionVersion.content_hash).where(
+                QuestionVersion.id.in_([c.version_id for c in form])
+            )
+        ).all()
+    )
     for position, cand in enumerate(form, start=1):
-        layout = items.build_order(versions[cand.version_id].content, rng, exam.shuffle_options)
+        content = version_content(cand.version_id, hashes[cand.version_id])
+        layout = items.build_order(content, rng, exam.shuffle_options)
         attempt.items.append(
             AttemptItem(
                 position=position,

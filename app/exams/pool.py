@@ -50,11 +50,49 @@ class Approved:
     topic_path: str
 
 
+_APPROVED = QuestionVersion.state == VersionState.APPROVED
+_DRAWABLE = sa.and_(_APPROVED, QuestionVersion.qtype != "essay")
+# Per process: the fingerprint of the approved set -> its newest versions (without paths).
+_approved_cache: dict[tuple, list[tuple]] = {}
+
+
 def approved_versions() -> list[Approved]:
-    """The newest approved version of every question (never essay), with its topic path."""
+    """The newest approved version of every question (never essay), with its topic path.
+
+    Every start needs this list. The version rows are cached per process under a
+    fingerprint of the approved set (count and sum of ids, read with one aggregate), so an
+    approval or a retirement is seen by the next start; topic paths are read fresh (a
+    topic may move).
+    """
+    fingerprint = tuple(
+        db.session.execute(
+            sa.select(
+                sa.func.count(),
+                sa.func.sum(QuestionVersion.id),
+                sa.func.sum(Question.topic_id),
+                sa.func.max(QuestionVersion.created_at),
+            )
+            .join(Question, Question.id == QuestionVersion.question_id)
+            .where(_DRAWABLE)
+        ).one()
+    )
+    rows = _approved_cache.get(fingerprint)
+    if rows is None:
+        rows = _newest_approved_rows()
+        _approved_cache.clear()
+        _approved_cache[fingerprint] = rows
+    paths = dict(db.session.execute(sa.select(Topic.id, Topic.full_path)).all())
+    return [
+        Approved(vid, qid, diff, tuple(pos or ()), tid, paths[tid])
+        for vid, qid, diff, pos, tid in rows
+        if tid in paths
+    ]
+
+
+def _newest_approved_rows() -> list[tuple]:
     newest = (
         sa.select(sa.func.max(QuestionVersion.id))
-        .where(QuestionVersion.state == VersionState.APPROVED, QuestionVersion.qtype != "essay")
+        .where(_DRAWABLE)
         .group_by(QuestionVersion.question_id)
     )
     stmt = (
@@ -63,18 +101,13 @@ def approved_versions() -> list[Approved]:
             QuestionVersion.question_id,
             QuestionVersion.difficulty,
             QuestionVersion.positions,
-            Topic.id,
-            Topic.full_path,
+            Question.topic_id,
         )
         .join(Question, Question.id == QuestionVersion.question_id)
-        .join(Topic, Topic.id == Question.topic_id)
         .where(QuestionVersion.id.in_(newest))
         .order_by(QuestionVersion.id)
     )
-    return [
-        Approved(vid, qid, diff, tuple(pos or ()), tid, path)
-        for vid, qid, diff, pos, tid, path in db.session.execute(stmt)
-    ]
+    return [tuple(row) for row in db.session.execute(stmt)]
 
 
 def row_topics(blueprint: Blueprint) -> dict[int, Topic]:

@@ -16,15 +16,19 @@ from flask_login import current_user
 from sqlalchemy.orm import defer, joinedload
 
 from app.exams import items
+from app.exams.attempts import version_content
 from app.extensions import db
 from app.models import (
+    Answer,
     Attempt,
+    AttemptItem,
     AttemptState,
     CandidateStatus,
     Exam,
     ExamCandidate,
     ExamState,
     Person,
+    QuestionVersion,
     utcnow,
 )
 
@@ -101,7 +105,11 @@ def local_iso(moment: datetime) -> str:
 
 
 def attempt_view(attempt: Attempt) -> dict:
-    """The attempt for its taker: questions without keys, saved answers, flags, clock."""
+    """The attempt for its taker: questions without keys, saved answers, flags, clock.
+
+    Two queries whatever the number of questions (items with their versions' hashes, then
+    the answers); contents come from the per-process cache of immutable versions.
+    """
     exam = attempt.exam
     return {
         "attempt_id": attempt.id,
@@ -114,17 +122,41 @@ def attempt_view(attempt: Attempt) -> dict:
         "seq": attempt.seq,
         "sequential": exam.sequential,
         "one_per_page": exam.one_per_page,
-        "questions": [
-            {
-                "item_id": item.id,
-                "position": item.position,
-                **items.public_view(item.version.content, item.layout),
-                "response": item.answer.response if item.answer else None,
-                "flagged": item.flagged,
-            }
-            for item in attempt.items
-        ],
+        "questions": _question_views(attempt.id),
     }
+
+
+def _question_views(attempt_id: int) -> list[dict]:
+    rows = db.session.execute(
+        sa.select(
+            AttemptItem.id,
+            AttemptItem.position,
+            AttemptItem.version_id,
+            AttemptItem.layout,
+            AttemptItem.flagged,
+            QuestionVersion.content_hash,
+        )
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
+        .where(AttemptItem.attempt_id == attempt_id)
+        .order_by(AttemptItem.position)
+    ).all()
+    responses = dict(
+        db.session.execute(
+            sa.select(Answer.item_id, Answer.response)
+            .join(AttemptItem, AttemptItem.id == Answer.item_id)
+            .where(AttemptItem.attempt_id == attempt_id)
+        ).all()
+    )
+    return [
+        {
+            "item_id": row.id,
+            "position": row.position,
+            **items.public_view(version_content(row.version_id, row.content_hash), row.layout),
+            "response": responses.get(row.id),
+            "flagged": row.flagged,
+        }
+        for row in rows
+    ]
 
 
 def form_response(question: dict, form) -> object:

@@ -7,8 +7,18 @@ Derived on demand from exams and assessment rounds, never stored or hand-edited.
   counts), failed if attempts finished and none passed, and is *missing* otherwise.
 - Communication is required when the person's unit lies in a round of the period; it
   passed or failed by the rounds' officer results, and is *missing* with no sheet.
-- Default rule: the person meets the requirement when at least one component is required
-  and every required component passed. A missing component is never a pass.
+- Calibration rounds (assessors scoring the same scenarios to measure agreement) never
+  count.
+
+Whether the person meets the requirement follows the ``VERDICT_RULE`` setting:
+- ``all_required`` (default, PRODUCT.md): at least one component is required and every
+  required component passed;
+- ``knowledge_only``: the knowledge test alone decides (it must be required and passed);
+  the communication result is shown but does not decide, for deployments where
+  communication assessments are still formative;
+- ``knowledge_and_communication``: both components are required of everyone; a person
+  without one of them in the period has it *missing* and does not meet the requirement.
+A missing component is never a pass, under every rule.
 """
 
 from __future__ import annotations
@@ -17,6 +27,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 import sqlalchemy as sa
+from flask import current_app
 
 from app.assessments.results import officer_result
 from app.extensions import db
@@ -33,6 +44,17 @@ from app.models import (
 )
 from app.models.assessments import Round
 
+VERDICT_RULES = ("all_required", "knowledge_only", "knowledge_and_communication")
+DEFAULT_RULE = "all_required"
+
+
+def verdict_rule() -> str:
+    """The configured ``VERDICT_RULE``; raises ValueError for an unknown one."""
+    rule = current_app.config.get("VERDICT_RULE") or DEFAULT_RULE
+    if rule not in VERDICT_RULES:
+        raise ValueError(f"VERDICT_RULE must be one of {', '.join(VERDICT_RULES)}, got {rule!r}")
+    return rule
+
 
 class Outcome(StrEnum):
     PASSED = "passed"
@@ -43,12 +65,17 @@ class Outcome(StrEnum):
 @dataclass
 class Verdict:
     person: Person
-    components: dict[str, Outcome] = field(default_factory=dict)  # only required ones
+    components: dict[str, Outcome] = field(default_factory=dict)  # the required ones
+    rule: str = DEFAULT_RULE
 
     @property
     def meets(self) -> bool:
-        values = self.components.values()
-        return bool(self.components) and all(v is Outcome.PASSED for v in values)
+        deciding = [
+            v
+            for k, v in self.components.items()
+            if self.rule != "knowledge_only" or k == "knowledge"
+        ]
+        return bool(deciding) and all(v is Outcome.PASSED for v in deciding)
 
     @property
     def missing(self) -> list[str]:
@@ -86,7 +113,8 @@ def knowledge_outcomes(period: Period, person_ids: list[int]) -> dict[int, Outco
 def communication_outcomes(period: Period, people: list[Person]) -> dict[int, Outcome]:
     """Communication outcome of each person whose unit lies in a round of ``period``."""
     outcomes: dict[int, Outcome] = {}
-    for rnd in db.session.scalars(sa.select(Round).where(Round.period_id == period.id)):
+    rounds = sa.select(Round).where(Round.period_id == period.id, Round.calibration.is_(False))
+    for rnd in db.session.scalars(rounds):
         paths = [
             u.path for u in db.session.scalars(sa.select(Unit).where(Unit.id.in_(rnd.unit_ids)))
         ]
@@ -115,12 +143,15 @@ def _better(old: Outcome | None, new: Outcome) -> Outcome:
 
 def period_verdicts(period: Period, people: list[Person]) -> list[Verdict]:
     """The verdict of each of ``people`` for ``period``, in the order given."""
+    rule = verdict_rule()
     ids = [p.id for p in people]
     knowledge = knowledge_outcomes(period, ids)
     communication = communication_outcomes(period, people)
     verdicts = []
     for person in people:
-        verdict = Verdict(person)
+        verdict = Verdict(person, rule=rule)
+        if rule == "knowledge_and_communication":
+            verdict.components = {"knowledge": Outcome.MISSING, "communication": Outcome.MISSING}
         if person.id in knowledge:
             verdict.components["knowledge"] = knowledge[person.id]
         if person.id in communication:

@@ -26,6 +26,12 @@ ITEMS: tuple[NavItem, ...] = (
         Perm.EXAMS_TAKE,
     ),
     NavItem(
+        "hr.my_decisions",
+        _l("Quyết định về tôi"),
+        _l("Các quyết định khen thưởng, bố trí công tác liên quan đến bạn, kèm lý do."),
+        Perm.EXAMS_TAKE,  # officers; the page itself is open to every signed-in account
+    ),
+    NavItem(
         "org.list_people",
         _l("Cán bộ, công chức"),
         _l("Tra cứu hồ sơ cán bộ, quá trình công tác, nhập danh sách từ Excel."),
@@ -62,6 +68,12 @@ ITEMS: tuple[NavItem, ...] = (
         Perm.BANK_REVIEW,
     ),
     NavItem(
+        "assessments.list_rubrics",
+        _l("Phiếu đánh giá giao tiếp"),
+        _l("Soạn, thẩm định và lập phiên bản bộ tiêu chí đánh giá kỹ năng giao tiếp."),
+        Perm.BANK_VIEW,
+    ),
+    NavItem(
         "assessments.my_rounds",
         _l("Đánh giá giao tiếp"),
         _l("Chấm phiếu đánh giá kỹ năng giao tiếp của công chức tại quầy, trên máy tính bảng."),
@@ -90,6 +102,24 @@ ITEMS: tuple[NavItem, ...] = (
         _l("Kết quả theo kỳ"),
         _l("Ai đạt yêu cầu năng lực trong kỳ: kiến thức và giao tiếp, theo người và đơn vị."),
         Perm.RESULTS_VIEW,
+    ),
+    NavItem(
+        "hr.list_commendations",
+        _l("Đề nghị khen thưởng"),
+        _l("Người đạt yêu cầu từ 02 kỳ trở lên, có kỳ gần nhất: bằng chứng, hồ sơ, quyết định."),
+        Perm.RESULTS_VIEW,
+    ),
+    NavItem(
+        "hr.list_reassignments",
+        _l("Xem xét bố trí lại"),
+        _l("Không đạt yêu cầu kỳ gần nhất, hoặc người dân hài lòng thấp rõ rệt; quyết định."),
+        Perm.RESULTS_VIEW,
+    ),
+    NavItem(
+        "analytics.dashboard",
+        _l("Thống kê, phân tích"),
+        _l("Tỉ lệ đạt, xu hướng, so sánh đơn vị, chủ đề yếu; phân tích câu hỏi; hài lòng."),
+        Perm.ANALYTICS_VIEW,
     ),
     NavItem(
         "admin.list_accounts",

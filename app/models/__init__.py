@@ -1,6 +1,7 @@
 """All models, imported here so Alembic's autogenerate sees the whole schema."""
 
 from app.models.accounts import Account, ApiToken, LoginSession, Role, RoleGrant, SetupCode
+from app.models.analytics import ItemStatsCache, VersionStats
 from app.models.assessments import (
     Conflict,
     Method,
@@ -32,6 +33,15 @@ from app.models.exams import (
     Period,
     ReviewWhen,
 )
+from app.models.hr import (
+    ALLOWED_DECISIONS,
+    CASE_TRANSITIONS,
+    CaseKind,
+    CaseState,
+    DecisionKind,
+    HrCase,
+    HrDecision,
+)
 from app.models.org import Assignment, Person, PersonStatus, Unit
 from app.models.surveys import (
     FEEDBACK_TRANSITIONS,
@@ -53,7 +63,9 @@ from app.models.surveys import (
 )
 
 __all__ = [
+    "ALLOWED_DECISIONS",
     "ATTEMPT_TRANSITIONS",
+    "CASE_TRANSITIONS",
     "EXAM_TRANSITIONS",
     "FEEDBACK_TRANSITIONS",
     "TRANSITIONS_BANK",
@@ -68,15 +80,21 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CandidateStatus",
+    "CaseKind",
+    "CaseState",
     "ChannelKind",
     "Conflict",
+    "DecisionKind",
     "Dossier",
     "Exam",
     "ExamCandidate",
     "ExamState",
     "Feedback",
     "FeedbackState",
+    "HrCase",
+    "HrDecision",
     "ItemFix",
+    "ItemStatsCache",
     "LoginSession",
     "Method",
     "PaperBatch",
@@ -110,5 +128,6 @@ __all__ = [
     "UTCDateTime",
     "Unit",
     "VersionState",
+    "VersionStats",
     "utcnow",
 ]

@@ -84,6 +84,7 @@ class RubricVersion(Base):
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id"))
     reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_note: Mapped[str] = mapped_column(sa.Text, default="")  # approval note or reason
     used: Mapped[bool] = mapped_column(default=False)  # a round uses it: frozen
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -111,6 +112,9 @@ class Round(Base):
     unit_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)  # units assessed
     methods: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # subset of Method
     state: Mapped[RoundState] = mapped_column(str_enum(RoundState), default=RoundState.OPEN)
+    # A calibration exercise: assessors score the same staged or recorded scenarios to
+    # measure their agreement; its sheets never count towards anyone's period verdict.
+    calibration: Mapped[bool] = mapped_column(default=False)
     created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

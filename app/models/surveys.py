@@ -3,7 +3,8 @@
 Anonymity by construction: ``survey_responses``, ``survey_answers`` and
 ``survey_submission_keys`` hold no account, address, user agent, fingerprint or dossier
 code; a response carries only its questionnaire version, channel, unit, the officer rated,
-its **date** (never a time) and a random id. Dossier codes are marked used in
+the dossier's procedure (a coarse category, for dossier-code ratings), its **date** (never a
+time) and a random id. Dossier codes are marked used in
 ``survey_dossiers`` with no link to the response they produced. On SQLite these tables are
 ``WITHOUT ROWID`` so not even the physical row order betrays the order of submissions.
 ``tests/surveys/test_anonymity.py`` lists their columns and fails on an identifying one.
@@ -189,6 +190,7 @@ class SurveyResponse(Base):
     __tablename__ = "survey_responses"
     __table_args__ = (
         sa.Index("ix_survey_responses_unit_day", "unit_id", "day"),
+        sa.Index("ix_survey_responses_day", "day"),  # statistics of recent days (rollups)
         # one stored response per paper form of a batch (NULLs for the other channels)
         sa.UniqueConstraint("paper_batch_id", "paper_form_no"),
         ANONYMOUS,
@@ -203,6 +205,9 @@ class SurveyResponse(Base):
     day: Mapped[date] = mapped_column(sa.Date)
     verified: Mapped[bool] = mapped_column(default=False)  # came with a registered dossier code
     flagged: Mapped[bool] = mapped_column(default=False)  # part of a suspicious burst
+    # the dossier's procedure (dossier-code ratings only): a category shared by many
+    # dossiers, for statistics per procedure; never the dossier or its code
+    procedure: Mapped[str | None] = mapped_column(sa.String(300))
     paper_batch_id: Mapped[int | None] = mapped_column(sa.ForeignKey("survey_paper_batches.id"))
     paper_form_no: Mapped[int | None] = mapped_column()
 
@@ -285,7 +290,12 @@ class PaperBatch(Base):
 
 
 class PaperCheck(Base):
-    """The second entry of a sampled paper form and whether it matched the first."""
+    """The second entry of a sampled paper form and whether it matched the first.
+
+    A mismatch keeps the second entry's values of the differing questions; the form's
+    response is flagged (left out of statistics) until a supervisor picks the right values
+    (``resolved_at``).
+    """
 
     __tablename__ = "survey_paper_checks"
     __table_args__ = (sa.UniqueConstraint("batch_id", "form_no"),)
@@ -296,4 +306,55 @@ class PaperCheck(Base):
     checked_by_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id"))
     matched: Mapped[bool] = mapped_column()
     differences: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # question keys
+    # {question key: the second entry's answer (API shape), null when left blank}
+    second_answers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id"))
+
+    batch: Mapped[PaperBatch] = relationship()
+
+    @property
+    def is_pending(self) -> bool:
+        """A mismatch nobody has settled yet: its form does not count."""
+        return not self.matched and self.resolved_at is None
+
+
+class SurveyRollup(Base):
+    """Answer counts per calendar month and filter dimensions: derived data for statistics.
+
+    One row per (month, unit, officer, channel, kind, verified, flagged, procedure,
+    version, question, choice, number) with the number of answers; rows with
+    ``question_id`` NULL count responses. Built per finished month from the two response
+    tables by ``app.analytics.satisfaction_rollup`` and rebuilt when the month's responses
+    change; never edited otherwise. Counts only: as anonymous as the tables it sums.
+    """
+
+    __tablename__ = "survey_rollups"
+    __table_args__ = (sa.Index("ix_survey_rollups_month", "month", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[date] = mapped_column(sa.Date)  # the first day of the month
+    unit_id: Mapped[int] = mapped_column()
+    officer_id: Mapped[int | None] = mapped_column()
+    channel_id: Mapped[int | None] = mapped_column()
+    channel_kind: Mapped[ChannelKind] = mapped_column(str_enum(ChannelKind))
+    verified: Mapped[bool] = mapped_column()
+    flagged: Mapped[bool] = mapped_column()
+    procedure: Mapped[str | None] = mapped_column(sa.String(300))
+    version_id: Mapped[int] = mapped_column()
+    question_id: Mapped[int | None] = mapped_column()
+    choice: Mapped[str] = mapped_column(sa.String(40), default="")
+    number: Mapped[int | None] = mapped_column()
+    n: Mapped[int] = mapped_column()
+
+
+class SurveyRollupMonth(Base):
+    """A month whose rollup rows are built, with the stamp of the responses it summed."""
+
+    __tablename__ = "survey_rollup_months"
+
+    month: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    responses: Mapped[int] = mapped_column()
+    flagged: Mapped[int] = mapped_column()
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -33,6 +33,18 @@ def _check_options(key: str, options: Any, errors: list[str]) -> None:
         errors.append(f"{key}: mỗi lựa chọn cần nhãn (label).")
 
 
+def allowed_values(target: dict) -> set[str] | None:
+    """The answer values a condition on ``target`` may list (None: any value)."""
+    qtype = target.get("type")
+    if qtype in CHOICE_TYPES and isinstance(target.get("options"), list):
+        return {str(o.get("value", "")) for o in target["options"] if isinstance(o, dict)}
+    if qtype == QuestionType.YES_NO:
+        return {"yes", "no"}
+    if qtype == QuestionType.SCALE5:
+        return {"1", "2", "3", "4", "5"}
+    return None
+
+
 def _check_condition(key: str, cond: Any, earlier: dict[str, dict], errors: list[str]) -> None:
     if cond is None:
         return
@@ -42,6 +54,17 @@ def _check_condition(key: str, cond: Any, earlier: dict[str, dict], errors: list
         return
     if "in" not in cond and "min" not in cond and "max" not in cond:
         errors.append(f"{key}: điều kiện cần 'in', 'min' hoặc 'max'.")
+    if "in" in cond:
+        values = cond["in"]
+        allowed = allowed_values(target)
+        if not isinstance(values, list) or not values:
+            errors.append(f"{key}: 'in' của điều kiện phải là danh sách giá trị.")
+        elif allowed is not None and not {str(v) for v in values} <= allowed:
+            wanted = ", ".join(sorted(allowed))
+            errors.append(f"{key}: giá trị của điều kiện phải thuộc: {wanted}.")
+    for bound in ("min", "max"):
+        if bound in cond and (not isinstance(cond[bound], int) or isinstance(cond[bound], bool)):
+            errors.append(f"{key}: '{bound}' của điều kiện phải là số nguyên.")
 
 
 def _check_question(q: Any, earlier: dict[str, dict], errors: list[str]) -> None:
@@ -78,10 +101,15 @@ def check_definition(data: Any) -> list[str]:
     if not isinstance(sections, list) or not sections:
         return [*errors, "Phiếu cần ít nhất một phần (sections)."]
     earlier: dict[str, dict] = {}
+    section_keys: set[str] = set()
     for section in sections:
         if not isinstance(section, dict) or not _text(section.get("key")):
             errors.append("Mỗi phần cần một khóa (key).")
             continue
+        section_key = _text(section.get("key"))
+        if len(section_key) > 40 or section_key in section_keys:
+            errors.append(f"{section_key[:40]}: khóa phần phải riêng và tối đa 40 ký tự.")
+        section_keys.add(section_key)
         for q in section.get("questions") or []:
             _check_question(q, earlier, errors)
     if not earlier:

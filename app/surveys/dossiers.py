@@ -53,12 +53,15 @@ def _resolve(row: dict[str, Any], units: dict[str, Unit], people: dict[str, Pers
     return unit, officer, ""
 
 
-def register_dossiers(rows: list[dict[str, Any]], units: dict[str, Unit]) -> RegisterReport:
+def register_dossiers(
+    rows: list[dict[str, Any]], units: dict[str, Unit], *, dry_run: bool = False
+) -> RegisterReport:
     """Register codes (all or nothing): ``units`` are the units the caller may register in.
 
     Rows: ``code``, ``unit_code``, optional ``procedure``, ``officer_code`` (staff code),
     ``received_on``, ``due_on``, ``returned_on``. Codes already registered are skipped and
-    listed. Any error (with its row index) means nothing is written.
+    listed. Any error (with its row index) means nothing is written. ``dry_run`` checks
+    everything and reports what would be created (``created``) without writing.
     """
     report = RegisterReport()
     codes = [normalise_code(r.get("code")) for r in rows]
@@ -81,6 +84,9 @@ def register_dossiers(rows: list[dict[str, Any]], units: dict[str, Unit]) -> Reg
         seen.add(code)
         pending.append(_dossier(row, code, unit, officer))
     if report.errors:
+        return report
+    if dry_run:
+        report.created = len(pending)
         return report
     db.session.add_all(pending)
     db.session.flush()

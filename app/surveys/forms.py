@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms import FileField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Optional
 
 from app.forms import Form, length, required
@@ -61,3 +61,9 @@ class PaperBatchForm(Form):
         _l("Ngày thu phiếu (dd/mm/yyyy)"), validators=[required(), length(10)]
     )
     submit = SubmitField(_l("Bắt đầu nhập"))
+
+
+class DossierUploadForm(Form):
+    unit_id = SelectField(_l("Đơn vị (cho các dòng không ghi mã đơn vị)"), coerce=int)
+    file = FileField(_l("Tệp mã hồ sơ (.csv hoặc .xlsx)"), validators=[required()])
+    submit = SubmitField(_l("Xem trước"))

@@ -3,7 +3,8 @@
 Each answer is typed as a short code (scale 1–5; yes 1 / no 0; the number of the option
 ticked, several digits for a multiple choice; the number; the text). A closed batch
 draws a random sample (10 %, at least one form) that another account enters again; any
-difference is listed per question. Callers commit.
+difference is listed per question, and the form stays out of statistics until a
+supervisor settles it (``app.surveys.paper_review``). Callers commit.
 """
 
 from __future__ import annotations
@@ -107,7 +108,8 @@ def enter_form(batch: PaperBatch, form_no: int, codes: dict[str, str]) -> Survey
         paper_form_no=form_no,
     )
     answers = answers_from_codes(batch.version, codes)
-    return submit_response(target, answers, drop_hidden=True)
+    # staff type the forms: identical forms in a row are normal, not a citizen's burst
+    return submit_response(target, answers, drop_hidden=True, burst=False)
 
 
 def close_batch(batch: PaperBatch, rng: random.Random | None = None) -> list[int]:
@@ -129,31 +131,44 @@ def _canonical(rows: list[SurveyAnswer]) -> dict[int, list]:
     return {k: sorted(v, key=str) for k, v in out.items()}
 
 
+def form_response(batch: PaperBatch, form_no: int) -> SurveyResponse | None:
+    """The stored response of paper form ``form_no`` of ``batch``."""
+    return db.session.scalar(
+        sa.select(SurveyResponse).where(
+            SurveyResponse.paper_batch_id == batch.id, SurveyResponse.paper_form_no == form_no
+        )
+    )
+
+
 def check_form(batch: PaperBatch, form_no: int, codes: dict[str, str], by: Account) -> PaperCheck:
-    """The blind second entry of a sampled form by another account; records the differences."""
+    """The blind second entry of a sampled form by another account; records the differences.
+
+    On a mismatch the second entry's differing answers are kept and the form's response is
+    flagged (left out of statistics) until a supervisor settles it (``resolve_check``).
+    """
     if form_no not in batch.sample:
         raise PaperError("Phiếu này không nằm trong mẫu kiểm tra.")
     if by.id == batch.entered_by_id:
         raise PaperError("Người nhập lần hai phải khác người nhập lần đầu.")
-    second = check_answers(
-        batch.version, answers_from_codes(batch.version, codes), drop_hidden=True
-    )
-    first = db.session.scalars(
-        sa.select(SurveyAnswer)
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .where(SurveyResponse.paper_batch_id == batch.id, SurveyResponse.paper_form_no == form_no)
-    ).all()
-    a, b = _canonical(list(first)), _canonical(second)
+    answers = answers_from_codes(batch.version, codes)
+    second = check_answers(batch.version, answers, drop_hidden=True)
+    response = form_response(batch, form_no)
+    first = list(response.answers) if response is not None else []
+    a, b = _canonical(first), _canonical(second)
     keys = {q.id: q.key for q in batch.version.questions}
     differences = sorted(keys[qid] for qid in set(a) | set(b) if a.get(qid) != b.get(qid))
+    shown = {keys[r.question_id] for r in second}  # hidden follow-ups were dropped
     check = PaperCheck(
         batch_id=batch.id,
         form_no=form_no,
         checked_by_id=by.id,
         matched=not differences,
         differences=differences,
+        second_answers={k: answers.get(k) if k in shown else None for k in differences},
     )
     db.session.add(check)
+    if differences and response is not None:
+        response.flagged = True
     db.session.flush()
     record_audit("survey.paper_check", batch, after={"form": form_no, "matched": check.matched})
     return check

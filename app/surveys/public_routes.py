@@ -8,8 +8,17 @@ caller's address: it serves the rate limiter only.
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 
 from app.access import public
 from app.extensions import db
@@ -148,3 +157,13 @@ def give_feedback(code: str):
 def kiosk():
     """The kiosk's full-screen shell; kiosk.js reads its device token from localStorage."""
     return render_template("surveys/kiosk.html")
+
+
+@public_bp.route("/kiosk-sw.js")
+@public
+def kiosk_service_worker():
+    """The kiosk's service worker, served under /s/ so that its scope may be /s/kiosk."""
+    folder = Path(current_app.static_folder or "static") / "js"
+    response = send_from_directory(folder, "kiosk-sw.js", mimetype="text/javascript", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response

@@ -1,21 +1,26 @@
 """Scoped reads of survey data: every query filters by the caller's grants in SQL.
 
-``responses_in_scope`` is the entry point for statistics (issue #7): it can be restricted
-to verified responses (those that came with a registered dossier code) and excludes
-responses flagged as part of a suspicious burst unless asked otherwise.
+``response_conditions`` is the one place that turns a ``ResponseFilter`` (period, unit
+sub-tree, counter, officer, procedure, channel, verified only) into SQL; the statistics
+(issue #7, ``app.analytics.satisfaction``), the comment browser and the API export all use
+it. Responses flagged as part of a suspicious burst are left out unless asked otherwise.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 
 from app.access import Perm, scope_clause
+from app.database import sql_fold
 from app.extensions import db
 from app.models import (
+    ChannelKind,
     Feedback,
     FeedbackState,
+    QuestionnaireVersion,
     QuestionType,
     SurveyAnswer,
     SurveyChannel,
@@ -23,6 +28,66 @@ from app.models import (
     SurveyResponse,
     Unit,
 )
+from app.text import fold
+
+
+@dataclass(frozen=True)
+class ResponseFilter:
+    """Which responses to count; empty fields do not filter. Dates are inclusive."""
+
+    questionnaire_id: int | None = None
+    start: date | None = None
+    end: date | None = None
+    unit_path: str = ""  # the unit and its sub-tree
+    counter: str = ""
+    officer_id: int | None = None
+    procedure: str = ""
+    channel: ChannelKind | None = None
+    verified_only: bool = False
+    include_flagged: bool = False
+
+
+def response_conditions(
+    f: ResponseFilter, perm: Perm = Perm.SURVEYS_VIEW, src=SurveyResponse
+) -> list[sa.ColumnElement[bool]]:
+    """WHERE conditions for ``f`` within scope, on ``src`` joined to its Unit.
+
+    ``src`` is SurveyResponse or a table with the same dimension columns (the monthly
+    rollups, which have no ``day``: their dates are chosen by the caller).
+    """
+    where = [scope_clause(perm, Unit.path)]
+    if f.unit_path:
+        where.append(Unit.path.startswith(f.unit_path, autoescape=True))
+    if f.questionnaire_id is not None:
+        versions = sa.select(QuestionnaireVersion.id).where(
+            QuestionnaireVersion.questionnaire_id == f.questionnaire_id
+        )
+        where.append(src.version_id.in_(versions.scalar_subquery()))
+    dated = hasattr(src, "day")
+    optional = (
+        (f.start and dated, lambda: src.day >= f.start),
+        (f.end and dated, lambda: src.day <= f.end),
+        (f.officer_id, lambda: src.officer_id == f.officer_id),
+        (f.procedure, lambda: src.procedure == f.procedure),
+        (f.channel, lambda: src.channel_kind == f.channel),
+        (f.verified_only, lambda: src.verified.is_(True)),
+        (not f.include_flagged, lambda: src.flagged.is_(False)),
+    )
+    where += [make() for value, make in optional if value]
+    if f.counter:
+        counters = sa.select(SurveyChannel.id).where(SurveyChannel.counter == f.counter)
+        where.append(src.channel_id.in_(counters.scalar_subquery()))
+    return where
+
+
+def filtered_responses(f: ResponseFilter, *columns, perm: Perm = Perm.SURVEYS_VIEW) -> sa.Select:
+    """SELECT ``columns`` FROM survey_responses JOIN units WHERE the filter holds."""
+    return (
+        sa.select(*columns)
+        .select_from(SurveyResponse)
+        .join(Unit, SurveyResponse.unit_id == Unit.id)
+        .where(*response_conditions(f, perm))
+    )
 
 
 def responses_in_scope(
@@ -33,18 +98,8 @@ def responses_in_scope(
     since: date | None = None,
 ) -> sa.Select:
     """SELECT of SurveyResponse rows in the caller's scope, with the usual filters."""
-    stmt = (
-        sa.select(SurveyResponse)
-        .join(Unit, SurveyResponse.unit_id == Unit.id)
-        .where(scope_clause(perm, Unit.path))
-    )
-    if verified_only:
-        stmt = stmt.where(SurveyResponse.verified.is_(True))
-    if not include_flagged:
-        stmt = stmt.where(SurveyResponse.flagged.is_(False))
-    if since is not None:
-        stmt = stmt.where(SurveyResponse.day >= since)
-    return stmt
+    f = ResponseFilter(start=since, verified_only=verified_only, include_flagged=include_flagged)
+    return filtered_responses(f, SurveyResponse, perm=perm)
 
 
 def counts_by_unit(*, verified_only: bool = False, since: date | None = None) -> list[sa.Row]:
@@ -70,19 +125,48 @@ def counts_by_unit(*, verified_only: bool = False, since: date | None = None) ->
     return list(db.session.execute(stmt))
 
 
-def comments_in_scope(limit: int = 200) -> list[sa.Row]:
-    """Latest free-text answers in scope: (day, unit name, question text, text)."""
-    r = responses_in_scope(include_flagged=True).subquery()
+def _comments(f: ResponseFilter, question_id: int | None, search: str):
+    """(statement, response subquery) of the comments matching the filters."""
+    r = filtered_responses(f, SurveyResponse.id, SurveyResponse.day, Unit.name, Unit.path)
+    r = r.subquery()
     stmt = (
-        sa.select(r.c.day, Unit.name, SurveyQuestion.text, SurveyAnswer.text)
+        sa.select(r.c.day, r.c.name, SurveyQuestion.text, SurveyAnswer.text)
+        .select_from(r)
         .join(SurveyAnswer, SurveyAnswer.response_id == r.c.id)
         .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-        .join(Unit, Unit.id == r.c.unit_id)
         .where(SurveyQuestion.qtype == QuestionType.TEXT, SurveyAnswer.text != "")
-        .order_by(r.c.day.desc(), Unit.path)
-        .limit(limit)
     )
-    return list(db.session.execute(stmt))
+    if question_id is not None:
+        stmt = stmt.where(SurveyQuestion.id == question_id)
+    folded = sql_fold(SurveyAnswer.text, db.engine.dialect.name)
+    for word in fold(search).split()[:8]:
+        stmt = stmt.where(folded.contains(word, autoescape=True))
+    return stmt, r
+
+
+def comments_in_scope(
+    f: ResponseFilter | None = None,
+    *,
+    question_id: int | None = None,
+    search: str = "",
+    limit: int = 200,
+    offset: int = 0,
+) -> list[sa.Row]:
+    """Free-text answers in scope, newest day first: (day, unit name, question text, text).
+
+    ``search`` matches every word, ignoring case and diacritics ("thai do" finds "Thái độ").
+    Without a filter, flagged responses are included (the comment may still matter).
+    """
+    f = f if f is not None else ResponseFilter(include_flagged=True)
+    stmt, r = _comments(f, question_id, search)
+    stmt = stmt.order_by(r.c.day.desc(), r.c.path, SurveyAnswer.response_id)
+    return list(db.session.execute(stmt.limit(limit).offset(offset)))
+
+
+def count_comments(f: ResponseFilter, *, question_id: int | None = None, search: str = "") -> int:
+    """How many comments ``comments_in_scope`` would page through."""
+    inner = _comments(f, question_id, search)[0].subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(inner)) or 0
 
 
 def channels_in_scope(perm: Perm = Perm.SURVEYS_VIEW) -> list[SurveyChannel]:

@@ -164,16 +164,26 @@ def retire_version(version: QuestionnaireVersion) -> None:
     record_audit("survey.version_retire", version, after={"number": version.number})
 
 
-def create_draft(questionnaire: Questionnaire) -> QuestionnaireVersion:
-    """A new draft copied from the latest version (the existing draft if there is one)."""
+def create_draft(
+    questionnaire: Questionnaire, source: QuestionnaireVersion | None = None
+) -> QuestionnaireVersion:
+    """A new draft copied from ``source`` (default: the latest version).
+
+    A questionnaire has at most one draft: if there is one already, it is returned as is.
+    """
     latest = latest_version(questionnaire, published=False)
     if latest is not None and latest.state is QuestionnaireState.DRAFT:
         return latest
-    return create_version(questionnaire, definition_of(latest))
+    if source is not None and source.questionnaire_id != questionnaire.id:
+        raise QuestionnaireError(["Phiên bản nguồn thuộc phiếu khác."])
+    return create_version(questionnaire, definition_of(source or latest))
 
 
-def update_draft(version: QuestionnaireVersion, data: dict[str, Any]) -> None:
-    """Replace a draft's content; published versions are immutable (QuestionnaireError)."""
+def update_draft(version: QuestionnaireVersion, data: dict[str, Any], change: str = "") -> None:
+    """Replace a draft's content; published versions are immutable (QuestionnaireError).
+
+    ``change`` says what was edited (the builder's action), for the audit trail.
+    """
     if version.is_frozen:
         raise QuestionnaireError(["Phiên bản đã ban hành không thể sửa; hãy tạo bản nháp mới."])
     errors = check_definition(data)
@@ -182,4 +192,7 @@ def update_draft(version: QuestionnaireVersion, data: dict[str, Any]) -> None:
     version.questions.clear()
     db.session.flush()
     _fill(version, data)
-    record_audit("survey.version_update", version, after={"number": version.number})
+    after: dict[str, Any] = {"number": version.number}
+    if change:
+        after["change"] = change
+    record_audit("survey.version_update", version, after=after)

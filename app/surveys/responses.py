@@ -51,6 +51,7 @@ class Target:
     channel: SurveyChannel | None = None
     short: bool = False
     dossier_code: str = ""
+    procedure: str | None = None  # the dossier's procedure, kept for statistics
     paper_batch_id: int | None = None
     paper_form_no: int | None = None
 
@@ -90,6 +91,7 @@ def dossier_target(code: str, version: QuestionnaireVersion | VersionSpec) -> Ta
         unit_id=dossier.unit_id,
         officer_id=dossier.officer_id,
         dossier_code=dossier.code,
+        procedure=dossier.procedure or None,
     )
 
 
@@ -163,6 +165,7 @@ def _store(target: Target, rows: list[SurveyAnswer], flagged: bool) -> SurveyRes
         "day": today(),
         "verified": bool(target.dossier_code),
         "flagged": flagged,
+        "procedure": target.procedure,
         "paper_batch_id": target.paper_batch_id,
         "paper_form_no": target.paper_form_no,
     }

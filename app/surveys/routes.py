@@ -1,4 +1,4 @@
-"""Staff pages: the per-unit overview and the citizens' comments (masked)."""
+"""Staff pages: the per-unit overview, its downloads, and the citizens' comments (masked)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from datetime import date
 from flask import render_template, request
 
 from app.access import Perm, requires
-from app.surveys import bp, queries
+from app.exports.tables import table_download
+from app.surveys import bp, exports, queries
 from app.surveys.masking import mask_personal_data
 
 
@@ -35,6 +36,21 @@ def _since(value: str) -> date | None:
         return None
 
 
+@bp.route("/export/<any(responses, distribution):what>.<any(xlsx, csv):fmt>")
+@requires(Perm.SURVEYS_VIEW)
+def export_table(what: str, fmt: str):
+    """Responses (anonymous, month only) or answers per question, in scope, as XLSX / CSV."""
+    options = {
+        "verified_only": request.args.get("verified") == "1",
+        "since": _since(request.args.get("since", "")),
+    }
+    if what == "responses":
+        tables = exports.responses_table(**options)
+    else:
+        tables = [exports.distribution_table(**options)]
+    return table_download(tables, fmt, f"khao-sat-{'phieu' if what == 'responses' else 'phan-bo'}")
+
+
 @bp.route("/comments")
 @requires(Perm.SURVEYS_VIEW)
 def list_comments():
@@ -45,6 +61,8 @@ def list_comments():
 from app.surveys import (  # noqa: E402,F401
     routes_builder,
     routes_channels,
+    routes_dossiers,
+    routes_editor,
     routes_feedback,
     routes_paper,
     routes_posters,

@@ -80,7 +80,7 @@ def create_draft(questionnaire_id: int):
     questionnaire = db.session.get(Questionnaire, questionnaire_id) or abort(404)
     version = service.create_draft(questionnaire)
     db.session.commit()
-    return redirect(url_for("surveys.edit_version", version_id=version.id))
+    return redirect(url_for("surveys.build_version", version_id=version.id))
 
 
 @bp.route("/versions/<int:version_id>/edit", methods=["GET", "POST"])

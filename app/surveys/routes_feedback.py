@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from app.access import Perm, requires
 from app.extensions import db
-from app.models import Account, FeedbackState
+from app.models import FEEDBACK_TRANSITIONS, Account, FeedbackState
 from app.surveys import bp, queries
 from app.surveys.feedback import FeedbackError, hours_to_answer, move_feedback
 from app.surveys.forms import FEEDBACK_STATE_LABELS, FeedbackMoveForm
@@ -34,14 +34,20 @@ def list_feedback():
 @bp.route("/feedback/<int:item_id>", methods=["GET", "POST"])
 @requires(Perm.SURVEYS_VIEW)
 def view_feedback(item_id: int):
-    """One item; answering or moving it needs SURVEYS_MANAGE on its unit."""
+    """One item; whoever reads a unit's inbox (SURVEYS_VIEW there: its head, HR, the
+    administrator) may move it along received → in progress → answered (audited)."""
     item = queries.feedback_in_scope_or_none(item_id, Perm.SURVEYS_VIEW)
     if item is None:
         abort(404)
-    can_manage = current_user.can(Perm.SURVEYS_MANAGE, item.unit)
+    can_answer = current_user.can(Perm.SURVEYS_VIEW, item.unit)
     form = FeedbackMoveForm()
+    form.state.choices = [
+        (state.value, FEEDBACK_STATE_LABELS[state.value])
+        for state in FeedbackState
+        if state in FEEDBACK_TRANSITIONS[item.state]
+    ]
     if form.validate_on_submit():
-        if not can_manage:
+        if not can_answer:
             abort(403)
         try:
             account = db.session.get(Account, current_user.account_id)
@@ -57,7 +63,7 @@ def view_feedback(item_id: int):
         "surveys/view_feedback.html",
         item=item,
         form=form,
-        can_manage=can_manage,
+        can_answer=can_answer,
         labels=FEEDBACK_STATE_LABELS,
         hours=hours_to_answer(item),
     )

@@ -12,7 +12,7 @@ from flask_login import current_user
 from app.access import Perm, requires, scope_clause
 from app.extensions import db
 from app.models import Account, ChannelKind, PaperBatch, PaperCheck, Unit
-from app.surveys import bp, paper, queries, responses
+from app.surveys import bp, paper, paper_review, queries, responses
 from app.surveys.answers import AnswerError, form_questions
 from app.surveys.present import SCALE, pick, sections_with_questions
 
@@ -83,7 +83,10 @@ def list_batches():
         .limit(100)
     )
     return render_template(
-        "surveys/list_batches.html", channels=paper_channels, batches=list(batches)
+        "surveys/list_batches.html",
+        channels=paper_channels,
+        batches=list(batches),
+        pending=paper_review.pending_checks(),
     )
 
 
@@ -178,3 +181,37 @@ def check_paper(batch_id: int, form_no: int):
         checks={},
         checking=True,
     ), (422 if errors else 200)
+
+
+@bp.route("/paper/<int:batch_id>/resolve/<int:form_no>", methods=["GET", "POST"])
+@requires(Perm.SURVEYS_MANAGE)
+def resolve_paper(batch_id: int, form_no: int):
+    """Both entries of a mismatched form side by side; pick or type the right value."""
+    batch = _batch_or_404(batch_id)
+    check = db.session.scalar(
+        sa.select(PaperCheck).where(PaperCheck.batch_id == batch.id, PaperCheck.form_no == form_no)
+    )
+    if check is None or not check.is_pending:
+        abort(404)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        picks = {k: request.form.get(f"pick_{k}", "") for k in check.differences}
+        codes = {k: request.form.get(f"code_{k}", "") for k in check.differences}
+        try:
+            paper_review.resolve_check(check, picks, codes, _me())
+        except (AnswerError, paper.PaperError) as exc:
+            db.session.rollback()
+            errors = getattr(exc, "details", None) or {"form_no": str(exc)}
+        else:
+            db.session.commit()
+            flash(_("Đã sửa phiếu số %(n)s; phiếu được tính vào thống kê.", n=form_no), "success")
+            return redirect(url_for("surveys.enter_paper", batch_id=batch.id))
+    page = render_template(
+        "surveys/resolve_paper.html",
+        batch=batch,
+        check=check,
+        rows=paper_review.compare_entries(check),
+        errors=errors,
+        values=request.form,
+    )
+    return page, (422 if errors else 200)

@@ -71,3 +71,43 @@ def make_round() -> RoundData:
     services.assign_assessor(rnd, second, lh)
     db.session.commit()
     return RoundData(rnd, account("assessor"), second, people_of("ST-LH"), people_of("ST-AN"))
+
+
+def new_assessor(username: str, rnd: Round, unit_code: str = "ST-LH") -> Account:
+    """A fresh assessor account assigned to ``unit_code`` in ``rnd``."""
+    acc = accounts.create_account(
+        username, display_name=username, password="demo1234", must_change=False
+    )
+    accounts.grant_role(acc, Role.ASSESSOR, unit("ST"))
+    services.assign_assessor(rnd, acc, unit(unit_code))
+    return acc
+
+
+def rubric_data(code: str = "thu-nghiem", levels: int = 4, n_criteria: int = 2) -> dict:
+    """A valid rubric dict: ``n_criteria`` criteria of weight 1 with levels 0..levels-1."""
+    return {
+        "code": code,
+        "name": "Phiếu thử nghiệm",
+        "pass_threshold": 0.5,
+        "disagreement_levels": 2,
+        "sources": [{"document": "Nghị định 118/2025/NĐ-CP", "article": "Điều 11"}],
+        "criteria": [
+            {
+                "key": f"tc-{i + 1}",
+                "title": f"Tiêu chí thử {i + 1}",
+                "weight": 1,
+                "levels": [{"score": s, "descriptor": f"Mô tả mức {s}"} for s in range(levels)],
+            }
+            for i in range(n_criteria)
+        ],
+    }
+
+
+def approved_rubric(data: dict):
+    """``data`` written by ``author`` and approved by ``reviewer``; returns the version."""
+    from app.assessments import rubric_editing
+
+    version = rubric_editing.create_rubric(data, account("author"))
+    rubric_editing.submit_rubric(version)
+    rubric_editing.approve_rubric(version, account("reviewer").id)
+    return version

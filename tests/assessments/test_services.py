@@ -160,18 +160,19 @@ def test_correction_keeps_the_old_revision_and_is_audited(round_data):
 def test_reliability_needs_two_assessors_then_computes(round_data):
     version = round_data.rnd.rubric_version
     empty = services.round_reliability(round_data.rnd)
-    assert empty.reason and empty.criteria[0].icc.estimates["icc2_1"].value is None
+    assert not empty.shared and empty.criteria[0].icc.estimates["icc2_1"].value is None
+    assert empty.criteria[0].agreement == "not_computable"
     for i, person in enumerate(round_data.lh[1:5]):
         a = full_scores(version, i % 4)
         b = full_scores(version, min(3, i % 4 + (i % 2)))
         _submit(round_data, round_data.assessor, person, a)
         _submit(round_data, round_data.assessor2, person, b)
     rel = services.round_reliability(round_data.rnd)
-    assert rel.reason is None and rel.n_people == 4 and rel.n_assessors == 2
+    assert rel.shared and rel.n_people == 4 and rel.n_assessors == 2
     est = rel.criteria[0].icc.estimates["icc2_1"]
     assert est.value is not None and -1 <= est.value <= 1
     assert rel.criteria[0].alpha.alpha is not None
-    assert rel.criteria[0].reading.startswith(version.criteria[0]["title"])
+    assert rel.criteria[0].agreement in ("poor", "moderate", "good")
 
 
 def test_open_round_freezes_the_rubric_version(round_data):

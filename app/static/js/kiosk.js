@@ -199,6 +199,23 @@
     }).catch(function () { flushing = false; status(); });
   }
 
+  // --- survive a reload while offline ----------------------------------------------------
+  // The service worker (served next to this page so it may control it) answers a reload
+  // from the cache when the network is down; the page puts itself and its files there.
+  // Browsers offer service workers on https:// and localhost only; elsewhere the kiosk
+  // simply needs the network to reload.
+  function offlineShell() {
+    if (!("serviceWorker" in navigator) || !window.caches) return;
+    var page = window.location.pathname;
+    navigator.serviceWorker.register(page + "-sw.js", { scope: page }).then(function () {
+      var files = [page], nodes = document.querySelectorAll("script[src], link[rel=stylesheet]");
+      for (var i = 0; i < nodes.length; i++) files.push(nodes[i].getAttribute("src") || nodes[i].getAttribute("href"));
+      return caches.open("kiosk-v1").then(function (cache) { return cache.addAll(files); });
+    }).then(function () {
+      document.documentElement.setAttribute("data-offline-ready", "1");
+    }).catch(function () { /* offline, or not allowed here: the next load tries again */ });
+  }
+
   // --- start ---------------------------------------------------------------------------
   function start() {
     var m = /[#&]t=([A-Za-z0-9_\-]+)/.exec(window.location.hash);
@@ -240,4 +257,5 @@
   window.addEventListener("offline", status);
   setInterval(flush, 15000);
   start();
+  offlineShell();
 })();

@@ -89,10 +89,12 @@ def test_unknown_format() -> None:
 
 @pytest.mark.parametrize("fmt", ["gift", "yaml", "csv", "moodlexml"])
 def test_very_long_line_does_not_hang(fmt: str) -> None:
+    # A guard against catastrophic regex backtracking (hours on 2 MB), not a speed test:
+    # CPU time of this thread, so a busy machine does not make it fail.
     line = ("Đ{x}=~#:" * 250_000).encode()
-    start = time.monotonic()
+    start = time.thread_time()
     parse(line, fmt)
-    assert time.monotonic() - start < 10
+    assert time.thread_time() - start < 60
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -1,0 +1,206 @@
+"""Item analysis of one exam with per-person random forms, as Moodle does for random questions.
+
+* **Test level** (mean, SD, skewness, kurtosis, alpha, error ratio, standard error, and per
+  position facility, discrimination, effective weight, alpha if deleted) is computed over
+  *positions*: column j holds what each attempt earned at its j-th question, whichever
+  question that was — Moodle's "slots". Every attempt of an exam normally has the same
+  number of positions; attempts of another length (a blueprint row restricted to some job
+  positions, a paper sitting with another form) are left out of the test level and counted.
+* **Question level** (facility, SD, discrimination index = correlation with the rest of the
+  test, discriminative efficiency, distractors, flags) is computed per question *version*
+  over the attempts that saw it, the rest of the test being the attempt's total minus this
+  item. Credits are fractions of the item's mark, so facility = mean credit.
+
+The statistics are those of :mod:`app.analytics.items` and :mod:`app.analytics.distractors`;
+this module only builds their inputs and turns their dataclasses into a JSON payload.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+import numpy as np
+
+from app.analytics.distractors import DistractorAnalysis
+from app.analytics.exam_data import CHOICE_QTYPES, ItemRows, VersionInfo
+from app.analytics.items import ItemStats, analyse_items, distractor_analysis, flag_item
+
+ALGORITHM = "items-1"  # change to recompute every cached payload after a change here
+QUESTION_KEYS = ("facility", "sd", "discrimination_index", "discriminative_efficiency")
+
+
+def item_vs_rest(credit: np.ndarray, rest: np.ndarray, name: str) -> ItemStats:
+    """Moodle's per-item statistics of ``credit`` (fractions of the mark) against ``rest``.
+
+    The discrimination index of column 0 of ``[credit, rest]`` is corr(item, total - item)
+    = corr(credit, rest): exactly Moodle's definition for a question in the attempts that
+    saw it. Effective weight and alpha-if-deleted of this two-column matrix mean nothing and
+    are not reported.
+    """
+    marks = np.column_stack([credit, rest])
+    rest_max = max(1.0, float(rest.max())) if rest.size else 1.0
+    return analyse_items(marks, [1.0, rest_max], [name, "rest"]).items[0]
+
+
+def distractors_of(
+    info: VersionInfo, codes: np.ndarray, totals: np.ndarray
+) -> DistractorAnalysis | None:
+    """Upper/lower-third shares per option of a single-answer choice question (None for
+    other types or when no online attempt answered it). Several full-credit options leave
+    the key unset, so no option is flagged as a distractor."""
+    if info.qtype not in CHOICE_QTYPES:
+        return None
+    answered = np.array([c is not None for c in codes], dtype=bool)
+    if not answered.any():
+        return None
+    key = info.keys[0] if len(info.keys) == 1 else None
+    return distractor_analysis(
+        list(codes[answered]), totals[answered], key=key, options=info.options
+    )
+
+
+def distractor_payload(analysis: DistractorAnalysis | None, info: VersionInfo) -> dict | None:
+    """``analysis`` as JSON, every key marked and every option with its (short) text."""
+    if analysis is None:
+        return None
+    texts = dict(zip(info.options, info.option_texts, strict=True))
+    data = asdict(analysis)
+    data["keys"] = list(info.keys)
+    for option in data["options"]:
+        option["is_key"] = option["option"] in info.keys
+        option["text"] = texts.get(option["option"], "")
+    return data
+
+
+def question_entry(
+    info: VersionInfo,
+    credit: np.ndarray,
+    rest: np.ndarray,
+    codes: np.ndarray,
+    totals: np.ndarray,
+    min_n: int,
+) -> dict[str, Any]:
+    """The statistics, distractors and flags of one version over the given attempts.
+
+    ``credit`` is NaN where the item was voided; such rows are left out. Flags are raised
+    only from ``min_n`` attempts on (fewer make the indices noise) and ``few`` says so.
+    """
+    entry: dict[str, Any] = {
+        "version_id": info.version_id,
+        "question_id": info.question_id,
+        "number": info.number,
+        "label": info.label,
+        "stem": info.stem,
+        "qtype": info.qtype,
+    }
+    valid = ~np.isnan(credit)
+    entry["n"] = int(valid.sum())
+    entry["voided"] = not valid.any()
+    if entry["voided"]:
+        empty = {"reasons": {}, "distractors": None, "flags": [], "few": False}
+        return {**entry, **dict.fromkeys(QUESTION_KEYS), **empty}
+    stats = item_vs_rest(credit[valid], rest[valid], info.label)
+    distractors = distractors_of(info, codes[valid], totals[valid])
+    few = entry["n"] < min_n
+    flags = [] if few else list(flag_item(stats, distractors))
+    entry.update({key: getattr(stats, key) for key in QUESTION_KEYS})
+    reasons = {k: v for k, v in stats.reasons.items() if k in QUESTION_KEYS}
+    entry.update(reasons=reasons, flags=flags, few=few)
+    entry["distractors"] = distractor_payload(distractors, info)
+    return entry
+
+
+# --- the exam -------------------------------------------------------------------------------
+
+
+def _sorted(rows: ItemRows) -> ItemRows:
+    """Rows ordered by attempt then position (the query's order; re-sorted if not)."""
+    if len(rows) < 2:
+        return rows
+    order_ok = (np.diff(rows.attempt) > 0) | (
+        (np.diff(rows.attempt) == 0) & (np.diff(rows.position) > 0)
+    )
+    if order_ok.all():
+        return rows
+    return rows.take(np.lexsort((rows.position, rows.attempt)))
+
+
+def _earned(rows: ItemRows) -> np.ndarray:
+    return np.where(np.isnan(rows.credit), 0.0, rows.credit * rows.mark)
+
+
+def slot_matrix(
+    rows: ItemRows, index: np.ndarray, n_attempts: int
+) -> tuple[np.ndarray, np.ndarray, list[int], int]:
+    """(marks[attempt, position], max mark per position, positions, attempts left out).
+
+    Only attempts with the most common number of positions, numbered 1..L, are kept;
+    positions voided in every kept attempt are dropped.
+    """
+    lengths = np.bincount(index, minlength=n_attempts)
+    if not lengths.size:
+        return np.zeros((0, 0)), np.zeros(0), [], 0
+    size = int(np.bincount(lengths).argmax())
+    last = np.cumsum(lengths) - 1
+    kept = (lengths == size) & (rows.position[last] == size)
+    new_index = np.cumsum(kept) - 1
+    on = kept[index]
+    cells = (new_index[index[on]], rows.position[on] - 1)
+    marks = np.zeros((int(kept.sum()), size))
+    marks[cells] = _earned(rows)[on]
+    maxima = np.full(marks.shape, np.nan)
+    maxima[cells] = np.where(np.isnan(rows.credit[on]), np.nan, rows.mark[on])
+    live = ~np.isnan(maxima).all(axis=0) if marks.shape[0] else np.zeros(size, dtype=bool)
+    slot_max = np.nanmax(np.where(np.isnan(maxima[:, live]), -np.inf, maxima[:, live]), axis=0)
+    positions = [int(p) + 1 for p in np.flatnonzero(live)]
+    return marks[:, live], slot_max, positions, int(n_attempts - kept.sum())
+
+
+def _test_level(rows: ItemRows, index: np.ndarray, n_attempts: int) -> dict[str, Any]:
+    marks, slot_max, positions, left_out = slot_matrix(rows, index, n_attempts)
+    out: dict[str, Any] = {"positions_left_out": left_out, "test": None, "slots": []}
+    if not positions:
+        return out
+    analysis = analyse_items(marks, slot_max, [str(p) for p in positions])
+    out["test"] = asdict(analysis.test)
+    pairs = zip(positions, analysis.items, strict=True)
+    out["slots"] = [{"position": p, **asdict(s)} for p, s in pairs]
+    return out
+
+
+def _questions(
+    rows: ItemRows, totals: np.ndarray, infos: dict[int, VersionInfo], min_n: int
+) -> list[dict[str, Any]]:
+    if not len(rows):
+        return []
+    earned = _earned(rows)
+    order = np.argsort(rows.version, kind="stable")
+    versions, starts = np.unique(rows.version[order], return_index=True)
+    entries = []
+    for version, chunk in zip(versions, np.split(order, starts[1:]), strict=True):
+        info = infos[int(version)]
+        total = totals[chunk]
+        entries.append(
+            question_entry(
+                info, rows.credit[chunk], total - earned[chunk], rows.choice[chunk], total, min_n
+            )
+        )
+    return sorted(entries, key=lambda e: (e["label"], e["number"]))
+
+
+def analyse_exam(rows: ItemRows, infos: dict[int, VersionInfo], *, min_n: int) -> dict[str, Any]:
+    """The JSON payload of an exam's item analysis (see the module docstring).
+
+    ``rows`` come from :func:`app.analytics.exam_data.load_exam_rows`, ``infos`` name every
+    version in them. Statistics that cannot be computed are ``None`` with a reason.
+    """
+    rows = _sorted(rows)
+    attempt_ids, index = np.unique(rows.attempt, return_inverse=True)
+    n_attempts = int(attempt_ids.size)
+    totals = np.bincount(index, weights=_earned(rows), minlength=n_attempts)
+    payload: dict[str, Any] = {"algorithm": ALGORITHM, "n_attempts": n_attempts, "min_n": min_n}
+    payload.update(_test_level(rows, index, n_attempts))
+    payload["questions"] = _questions(rows, totals[index], infos, min_n)
+    payload["flagged"] = sum(1 for q in payload["questions"] if q["flags"])
+    return payload

@@ -1,0 +1,201 @@
+"""Satisfaction statistics from answer counts: pure functions, no database.
+
+The SQL side (``app.analytics.satisfaction``) counts answers with GROUP BY; these
+functions turn the counts into estimates with intervals, using ``intervals`` and
+``compare`` (never re-implementing them). Definitions, shown on the page:
+
+* **satisfied** = one of the top two levels (4 "Hài lòng", 5 "Rất hài lòng") of a 5-level
+  item; percent satisfied with a Wilson 95 % interval; mean level with a t interval.
+* **SIPAS index** of a factor (A–E) = the mean of its 5-level items' percent satisfied,
+  0–100; the overall index = the mean of the factor indices that have data (the unweighted
+  means that fit the published SIPAS results; see docs/SURVEY_REFERENCE.md).
+* **seed indicators** (Sóc Trăng 2015): share finding the officer indifferent, share
+  supplementing two or more times, share of late results without an apology.
+* Any estimate on fewer than 30 answers is marked unreliable ("chưa đủ tin cậy").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.analytics.compare import KruskalResult, kruskal_wallis
+from app.analytics.intervals import (
+    DEFAULT_MIN_N,
+    AlphaResult,
+    Interval,
+    cronbach_alpha,
+    is_reliable_n,
+    t_interval,
+    wilson_interval,
+)
+
+LEVELS = (1, 2, 3, 4, 5)
+SATISFIED_FROM = 4  # levels 4 and 5 of 5 count as satisfied
+FACTORS = ("A", "B", "C", "D", "E")
+
+
+@dataclass(frozen=True)
+class SeedDefinition:
+    """A seed indicator: which answers count, out of which, and the 2015 baseline."""
+
+    key: str
+    question: str  # question key
+    label: str
+    baseline: float | None
+    choice: str = ""  # a single-choice value that counts as a "success"
+    number_at_least: int | None = None  # or: a number at least this
+    number_is: int | None = None  # or: exactly this number (yes/no stored as 1/0)
+
+
+SEED_INDICATORS: tuple[SeedDefinition, ...] = (
+    SeedDefinition("indifferent", "attitude", "Thấy công chức thờ ơ, không quan tâm", 0.212,
+                   choice="tho_o"),
+    SeedDefinition("supplement_2plus", "supplement_times", "Phải bổ sung hồ sơ từ 2 lần trở lên",
+                   0.25, number_at_least=2),
+    SeedDefinition("late_no_apology", "late_apology",
+                   "Hồ sơ trễ hẹn mà không nhận được văn bản xin lỗi", None, number_is=0),
+)
+
+
+@dataclass(frozen=True)
+class ScaleSummary:
+    """One 5-level item: counts per level, percent satisfied and mean, with intervals."""
+
+    n: int
+    counts: tuple[int, ...]  # levels 1..5
+    satisfied: Interval
+    mean: Interval
+    reliable: bool
+
+
+@dataclass(frozen=True)
+class FactorIndex:
+    """The SIPAS index (0–100) of one factor, the items it averages and their alpha."""
+
+    factor: str
+    items: tuple[str, ...]
+    index: float | None
+    n_min: int
+    alpha: AlphaResult | None
+    reliable: bool
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    definition: SeedDefinition
+    share: Interval
+    reliable: bool
+
+    @property
+    def verdict(self) -> str:
+        """"better" / "worse" when the interval lies wholly below / above the baseline."""
+        base, share = self.definition.baseline, self.share
+        if base is None or share.lower is None or not self.reliable:
+            return ""
+        if share.upper < base:
+            return "better"
+        if share.lower > base:
+            return "worse"
+        return "same"
+
+
+def scale_summary(counts: Mapping[int, int], min_n: int = DEFAULT_MIN_N) -> ScaleSummary:
+    """Summary of a 5-level item from ``{level: count}`` (other keys are ignored)."""
+    per_level = tuple(int(counts.get(level, 0)) for level in LEVELS)
+    n = sum(per_level)
+    satisfied = sum(c for level, c in zip(LEVELS, per_level, strict=True) if level >= SATISFIED_FROM)
+    values = np.repeat(np.asarray(LEVELS, dtype=float), per_level)
+    return ScaleSummary(
+        n=n,
+        counts=per_level,
+        satisfied=wilson_interval(satisfied, n),
+        mean=t_interval(values),
+        reliable=is_reliable_n(n, min_n),
+    )
+
+
+def share_of(successes: int, n: int, min_n: int = DEFAULT_MIN_N) -> tuple[Interval, bool]:
+    """Wilson interval of ``successes / n`` and whether ``n`` is large enough."""
+    return wilson_interval(successes, n), is_reliable_n(n, min_n)
+
+
+def factor_indices(
+    items: Mapping[str, tuple[str, ScaleSummary]],
+    alphas: Mapping[str, AlphaResult],
+    min_n: int = DEFAULT_MIN_N,
+) -> list[FactorIndex]:
+    """Index per factor A–E from ``{item key: (factor, summary)}``; factors without items skipped.
+
+    An item with no answers does not enter the mean; a factor with no answered item has
+    ``index`` None. ``reliable`` needs every averaged item to have ``min_n`` answers.
+    """
+    result = []
+    for factor in FACTORS:
+        members = [(key, s) for key, (f, s) in items.items() if f == factor]
+        if not members:
+            continue
+        shares = [s.satisfied.estimate for _k, s in members if s.satisfied.estimate is not None]
+        answered = [s.n for _k, s in members if s.n > 0]
+        index = 100.0 * float(np.mean(shares)) if shares else None
+        n_min = min(answered, default=0)
+        result.append(
+            FactorIndex(
+                factor=factor,
+                items=tuple(k for k, _s in members),
+                index=index,
+                n_min=n_min,
+                alpha=alphas.get(factor),
+                reliable=index is not None and is_reliable_n(n_min, min_n),
+            )
+        )
+    return result
+
+
+def overall_index(factors: Sequence[FactorIndex]) -> float | None:
+    """The mean of the factor indices that have a value (None when none has)."""
+    values = [f.index for f in factors if f.index is not None]
+    return float(np.mean(values)) if values else None
+
+
+def seed_result(
+    definition: SeedDefinition, choices: Mapping[str, int], numbers: Mapping[int, int],
+    min_n: int = DEFAULT_MIN_N,
+) -> SeedResult:
+    """A seed indicator from its question's counts by choice and by number."""
+    if definition.choice:
+        n, hits = sum(choices.values()), choices.get(definition.choice, 0)
+    else:
+        n = sum(numbers.values())
+        if definition.number_at_least is not None:
+            hits = sum(c for v, c in numbers.items() if v >= definition.number_at_least)
+        else:
+            hits = numbers.get(definition.number_is, 0)
+    share, reliable = share_of(hits, n, min_n)
+    return SeedResult(definition, share, reliable)
+
+
+def alpha_from_patterns(patterns: Iterable[Sequence[float | None]], k: int) -> AlphaResult:
+    """Cronbach's alpha from ``(x1, …, xk, count)`` rows: each pattern repeated ``count`` times.
+
+    The SQL groups per-response item vectors into distinct patterns (at most 5^k of them);
+    expanding them gives exactly the respondent × item matrix (missing = NaN), so the
+    complete-case alpha of ``cronbach_alpha`` is the same as on the raw rows.
+    """
+    rows = [tuple(np.nan if v is None else float(v) for v in p[:k]) for p in patterns]
+    counts = [int(p[k]) for p in patterns] if rows else []
+    if not rows:
+        return cronbach_alpha(np.empty((0, k)))
+    matrix = np.repeat(np.asarray(rows, dtype=float), counts, axis=0)
+    return cronbach_alpha(matrix)
+
+
+def compare_levels(groups: Mapping[str, Mapping[int, int]]) -> KruskalResult:
+    """Kruskal–Wallis (then pairwise Mann–Whitney, Holm) on 5-level counts per group."""
+    arrays = {
+        name: np.repeat(np.asarray(LEVELS, dtype=float), [int(c.get(v, 0)) for v in LEVELS])
+        for name, c in groups.items()
+    }
+    return kruskal_wallis(arrays)

@@ -1,0 +1,1 @@
+"""Downloads of tables and charts: XLSX and CSV safe against formula injection."""

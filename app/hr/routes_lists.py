@@ -1,0 +1,63 @@
+"""The HR lists of a period: commendation candidates and reassignment reviews (+ export)."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_login import current_user
+
+from app.access import Perm, requires
+from app.exports.tables import FORMATS, table_download
+from app.hr import bp, queries
+from app.hr.lists import Policy, attach_cases, commendation_candidates, reassignment_reviews
+from app.hr.present import commendation_tables, review_tables, template_helpers
+from app.models import CaseKind
+from app.org.queries import unit_choices
+
+bp.context_processor(template_helpers)
+
+
+def _filters() -> dict:
+    period = queries.period_for_lists(request.args.get("period", type=int))
+    unit_id = request.args.get("unit", type=int)
+    return {
+        "period": period,
+        "periods": queries.periods(),
+        "units": unit_choices(Perm.RESULTS_VIEW),
+        "unit_id": unit_id,
+        "people": queries.people_in_scope(unit_id) if period else [],
+        "policy": Policy.from_config(),
+        "can_decide": current_user.can(Perm.HR_DECIDE),
+    }
+
+
+def _export_format() -> str | None:
+    fmt = request.args.get("format")
+    return fmt if fmt in FORMATS else None
+
+
+@bp.route("/commendations")
+@requires(Perm.RESULTS_VIEW)
+def list_commendations():
+    ctx = _filters()
+    period = ctx["period"]
+    entries = commendation_candidates(period, ctx["people"], ctx["policy"]) if period else []
+    if period:
+        attach_cases(entries, period, CaseKind.COMMENDATION)
+    if period and (fmt := _export_format()):
+        tables = commendation_tables(entries, period, ctx["policy"])
+        return table_download(tables, fmt, f"de-nghi-khen-thuong-ky-{period.id}")
+    return render_template("hr/list_commendations.html", entries=entries, **ctx)
+
+
+@bp.route("/reassignments")
+@requires(Perm.RESULTS_VIEW)
+def list_reassignments():
+    ctx = _filters()
+    period = ctx["period"]
+    reviews = reassignment_reviews(period, ctx["people"], ctx["policy"]) if period else None
+    if reviews is not None:
+        attach_cases(reviews.entries, period, CaseKind.REASSIGNMENT_REVIEW)
+    if reviews is not None and (fmt := _export_format()):
+        tables = review_tables(reviews, period, ctx["policy"])
+        return table_download(tables, fmt, f"xem-xet-bo-tri-lai-ky-{period.id}")
+    return render_template("hr/list_reassignments.html", reviews=reviews, **ctx)
