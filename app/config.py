@@ -70,6 +70,7 @@ class Config:
     TIMEZONE = "Asia/Ho_Chi_Minh"
     PAGE_SIZE = 50
     EXAM_GRACE_SECONDS = 30  # answers this long after the deadline are still accepted
+    ITEM_STATS_MIN_N = 20  # attempts before an item's statistics flag it or steer the draw
     CHART_CACHE_DIR = ""  # rendered charts; default instance/cache/charts
     # HR policy (PRODUCT.md "Policy defaults"); every one can be set from the environment.
     POLICY_COMMEND_MIN_PERIODS = 2  # met the requirement at least this often in the window

@@ -11,6 +11,7 @@ when an ``AttemptError`` follows an automatic finish (``touch_attempt`` returned
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import random
 import secrets
@@ -134,6 +135,7 @@ def _new_attempt(exam: Exam, person: Person, candidate: ExamCandidate, now: date
         "avoid": sorted(pool.seen_last_period(exam, person.id)),
         "exposure": {str(k): v for k, v in sorted(pool.exposure(exam.id).items())},
     }
+    inputs.update(_facility_inputs(exam, person.position))
     form = draw_for(exam, inputs, seed)
     if not form:
         raise AttemptError(
@@ -172,12 +174,34 @@ def _new_attempt(exam: Exam, person: Person, candidate: ExamCandidate, now: date
     return attempt
 
 
+def _facility_inputs(exam: Exam, position: str) -> dict:
+    """Measured facilities of the exam's candidates, and the target every form aims at (their
+    mean), once statistics exist; empty before. Stored with the draw inputs, so a replay
+    does not depend on statistics computed later."""
+    measured = pool.measured_facility(current_app.config["ITEM_STATS_MIN_N"])
+    if not measured:
+        return {}
+    parsed = draw.parse_blueprint(exam.blueprint)
+    blueprint = pool.rows_for_position(parsed, pool.row_topics(parsed), position)
+    versions = {c.version_id for c in pool.candidates_for(blueprint, position)}
+    measured = {vid: f for vid, f in measured.items() if vid in versions}
+    if not measured:
+        return {}
+    target = round(sum(measured.values()) / len(measured), 4)
+    return {"facility": {str(k): v for k, v in sorted(measured.items())}, "target": target}
+
+
 def draw_for(exam: Exam, inputs: dict, seed: int) -> list[draw.Candidate]:
     """The form for ``exam`` given the draw inputs and ``seed`` (AttemptError if the bank
     cannot fill it). Deterministic: the same inputs and seed give the same form."""
     parsed = draw.parse_blueprint(exam.blueprint)
     blueprint = pool.rows_for_position(parsed, pool.row_topics(parsed), inputs["position"])
     candidates = pool.candidates_for(blueprint, inputs["position"])
+    facility = {int(k): v for k, v in inputs.get("facility", {}).items()}
+    if facility:
+        candidates = [
+            dataclasses.replace(c, facility=facility.get(c.version_id)) for c in candidates
+        ]
     try:
         return draw.draw_form(
             blueprint,
@@ -185,6 +209,7 @@ def draw_for(exam: Exam, inputs: dict, seed: int) -> list[draw.Candidate]:
             seed=seed,
             avoid=frozenset(inputs["avoid"]),
             exposure={int(k): v for k, v in inputs["exposure"].items()},
+            target_facility=inputs.get("target"),
         )
     except draw.DrawError as exc:
         raise AttemptError(

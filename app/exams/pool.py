@@ -208,3 +208,16 @@ def seen_last_period(exam: Exam, person_id: int) -> frozenset[int]:
         .where(Exam.period_id == previous, Attempt.person_id == person_id)
     )
     return frozenset(db.session.scalars(stmt))
+
+
+def measured_facility(min_n: int) -> dict[int, float]:
+    """Facility of every version measured on at least ``min_n`` finished attempts (from the
+    item-statistics cache written by ``flask analytics refresh`` and the report pages)."""
+    from app.models.analytics import VersionStats
+
+    rows = db.session.execute(
+        sa.select(VersionStats.version_id, VersionStats.facility).where(
+            VersionStats.n >= min_n, VersionStats.facility.is_not(None)
+        )
+    )
+    return {vid: round(float(f), 4) for vid, f in rows}
