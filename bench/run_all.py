@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import sys
 
-from bench import citizen_surge, exam_day
+from bench import analytics, citizen_surge, exam_day
 
 
 def main() -> int:
     failed = []
-    for name, run in (("exam_day", exam_day.main), ("citizen_surge", citizen_surge.main)):
+    quick = (
+        ("exam_day", exam_day.main, []),
+        ("citizen_surge", citizen_surge.main, []),
+        ("analytics", analytics.main, ["--small"]),
+    )
+    for name, run, argv in quick:
         print(f"== {name}", flush=True)
-        if run([]) != 0:
+        if run(argv) != 0:
             failed.append(name)
     if failed:
         print("missed target: " + ", ".join(failed))

@@ -19,7 +19,8 @@ responses, so they are left out of distractor tables (their choice is ``None``).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import secrets
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -157,13 +158,33 @@ def _select(where: sa.ColumnElement[bool], with_totals: bool) -> sa.Select:
     )
 
 
+def _chunks(stmt: sa.Select) -> Iterator[list[tuple]]:
+    """Plain tuples of ``stmt``, ``CHUNK`` at a time, from the driver's own cursor.
+
+    SQLAlchemy's Row objects cost more per row than the database does at this scale, so
+    the statement is compiled with its (integer and enum) values inlined and run on the
+    session's DBAPI connection, inside its transaction: a named, server-side cursor on
+    PostgreSQL (streams), a plain cursor on SQLite (steps lazily).
+    """
+    connection = db.session.connection()
+    sql = str(stmt.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    raw = connection.connection.driver_connection
+    postgres = connection.dialect.name == "postgresql"
+    cursor = raw.cursor(name=f"item_rows_{secrets.token_hex(6)}") if postgres else raw.cursor()
+    try:
+        cursor.execute(sql)
+        while chunk := cursor.fetchmany(CHUNK):
+            yield chunk
+    finally:
+        cursor.close()
+
+
 def _stream(stmt: sa.Select) -> ItemRows:
-    """Run ``stmt`` with a server-side cursor and gather its chunks into arrays."""
+    """Run ``stmt`` and gather its chunks of tuples into arrays."""
     numbers: list[np.ndarray] = []
     choices: list[np.ndarray] = []
     decoder = _Choices()
-    result = db.session.execute(stmt, execution_options={"yield_per": CHUNK})
-    for chunk in result.partitions(CHUNK):
+    for chunk in _chunks(stmt):
         columns = list(zip(*chunk, strict=True))
         numbers.append(np.array(columns[: len(NUMERIC)], dtype=float))
         choices.append(decoder.codes(columns[-2], columns[-1]))
@@ -185,19 +206,17 @@ def _void(rows: ItemRows, voided: Iterable[tuple[int, int]]) -> ItemRows:
 
 
 def load_exam_rows(exam_id: int) -> ItemRows:
-    """Every item of the exam's finished attempts, ordered by attempt and position."""
-    stmt = _select(Attempt.exam_id == exam_id, with_totals=False).order_by(
-        AttemptItem.attempt_id, AttemptItem.position
-    )
-    return _void(_stream(stmt), voided_pairs(exam_ids=[exam_id]))
+    """Every item of the exam's finished attempts, ordered by attempt and position (sorted
+    here: numpy sorts 6 million keys faster than the database's temporary B-tree)."""
+    rows = _stream(_select(Attempt.exam_id == exam_id, with_totals=False))
+    rows = rows.take(np.lexsort((rows.position, rows.attempt)))
+    return _void(rows, voided_pairs(exam_ids=[exam_id]))
 
 
 def load_question_rows(version_ids: Sequence[int]) -> ItemRows:
-    """Every finished attempt item holding one of ``version_ids``, with the attempt's totals,
-    ordered by version, exam and attempt."""
-    stmt = _select(AttemptItem.version_id.in_(list(version_ids)), with_totals=True).order_by(
-        AttemptItem.version_id, Attempt.exam_id, AttemptItem.attempt_id
-    )
+    """Every finished attempt item holding one of ``version_ids``, with the attempt's totals
+    (in no particular order: the analysis groups them)."""
+    stmt = _select(AttemptItem.version_id.in_(list(version_ids)), with_totals=True)
     return _void(_stream(stmt), voided_pairs(version_ids=version_ids))
 
 

@@ -51,7 +51,7 @@ def distractors_of(
     the key unset, so no option is flagged as a distractor."""
     if info.qtype not in CHOICE_QTYPES:
         return None
-    answered = np.array([c is not None for c in codes], dtype=bool)
+    answered = ~np.equal(codes, None)
     if not answered.any():
         return None
     key = info.keys[0] if len(info.keys) == 1 else None

@@ -13,7 +13,8 @@ HR verdict list and these figures always agree:
 With one exam chosen the same is counted for that exam alone (a retest is its own exam).
 Every query joins the person's *current* unit and filters it by the caller's scope
 (``scope_clause``) and, when one is chosen, the unit's sub-tree (``path LIKE prefix%``).
-The database does the GROUP BY; callers get one ``Counts`` per group.
+The database does the GROUP BY; callers get one ``Counts`` per group, and every grouping
+also keeps the person's unit so the report can sum sub-trees without asking again.
 """
 
 from __future__ import annotations
@@ -160,12 +161,13 @@ def in_scope(stmt: sa.Select, f: RateFilter) -> sa.Select:
     return stmt
 
 
-def count_by(f: RateFilter, key: Any, outcome: sa.Subquery | None = None) -> dict[Any, Counts]:
-    """``Counts`` per value of ``key`` (a column of the outcome, ``Person`` or ``Unit``)."""
+def count_by(f: RateFilter, *keys: Any, outcome: sa.Subquery | None = None) -> dict[Any, Counts]:
+    """``Counts`` per value of ``keys`` (columns of the outcome, ``Person`` or ``Unit``); with
+    several keys the dictionary is keyed by tuples."""
     o = outcome if outcome is not None else outcomes_for(f)
     stmt = (
         sa.select(
-            key,
+            *keys,
             sa.func.count().label("required"),
             sa.func.coalesce(sa.func.sum(o.c.sat), 0),
             sa.func.coalesce(sa.func.sum(o.c.passed), 0),
@@ -173,37 +175,39 @@ def count_by(f: RateFilter, key: Any, outcome: sa.Subquery | None = None) -> dic
         .select_from(o)
         .join(Person, Person.id == o.c.person_id)
         .join(Unit, Unit.id == Person.unit_id)
-        .group_by(key)
+        .group_by(*keys)
     )
-    rows = db.session.execute(in_scope(stmt, f))
-    return {k: Counts(int(r), int(s), int(p)) for k, r, s, p in rows}
+    out = {}
+    for row in db.session.execute(in_scope(stmt, f)):
+        *key, required, sat, passed = row
+        out[key[0] if len(keys) == 1 else tuple(key)] = Counts(int(required), int(sat), int(passed))
+    return out
 
 
 def total(f: RateFilter) -> Counts:
     """The period (or the chosen exam) as one group."""
     o = outcomes_for(f)
     result = Counts()
-    for counts in count_by(f, o.c.period_id, o).values():
+    for counts in count_by(f, o.c.period_id, outcome=o).values():
         result += counts
     return result
 
 
-def by_period(f: RateFilter) -> dict[int, Counts]:
-    """Every period (the trend): the period and exam of ``f`` are ignored, scope is kept."""
+def by_period(f: RateFilter) -> dict[tuple[int, int], Counts]:
+    """Per (period, unit the people work in) over every period (the trend): the period and
+    exam of ``f`` are ignored, scope and sub-tree are kept."""
     o = period_outcomes(None)
-    return count_by(f, o.c.period_id, o)
+    return count_by(f, o.c.period_id, Person.unit_id, outcome=o)
 
 
-def by_unit(f: RateFilter) -> dict[int, Counts]:
-    """Per unit the people work in (not summed up the tree: see ``rates_report``)."""
-    return count_by(f, Person.unit_id)
+def by_unit_and_position(f: RateFilter) -> dict[tuple[int, str], Counts]:
+    """Per (unit the people work in, their position): one query from which the report
+    derives the per-unit, per-position and total counts."""
+    return count_by(f, Person.unit_id, Person.position)
 
 
-def by_position(f: RateFilter) -> dict[str, Counts]:
-    return count_by(f, Person.position)
-
-
-def by_exam(f: RateFilter) -> dict[int, Counts]:
-    """Per exam of the period (or the chosen exam): that exam's own attempts."""
+def by_exam(f: RateFilter) -> dict[tuple[int, int], Counts]:
+    """Per (exam of the period, or the chosen exam; unit the people work in): that exam's
+    own attempts."""
     o = exam_outcomes(period_id=f.period_id, exam_id=f.exam_id)
-    return count_by(f, o.c.exam_id, o)
+    return count_by(f, o.c.exam_id, Person.unit_id, outcome=o)

@@ -1,9 +1,11 @@
 """The pass-rate report: SQL counts (``rates``, ``topic_rates``) arranged for pages and API.
 
-Only already-aggregated rows reach Python: one ``Counts`` per unit the people work in, one
-``TopicCell`` per (unit, topic). They are summed up the unit tree here by splitting the
-materialised path ("/1/4/17/" → units 1, 4, 17), which costs units × depth, never
-attempts. Each section is computed on first use, so a chart request runs only its queries.
+Only already-aggregated rows reach Python: ``Counts`` per (unit the people work in,
+position / exam / period), ``TopicCell`` per (unit, topic), computed for the caller's
+whole scope and memoised by ``rates_cache`` until the data changes. The chosen unit's
+sub-tree is applied here by keeping its units, and sums go up the tree by splitting the
+materialised path ("/1/4/17/" → units 1, 4, 17): units × depth, never attempts. Each
+section is computed on first use.
 
 Groups for the unit comparison and the weakness map are the units directly under the
 anchor (the chosen unit, else the caller's single scope root), each with its sub-tree,
@@ -13,14 +15,15 @@ disjoint, as a chi-square test of independence requires.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.access import scope_clause
-from app.analytics import rates, topic_rates
+from app.analytics import rates, rates_cache, topic_rates
 from app.analytics.compare import ContingencyResult, chi_square_independence
 from app.analytics.rates import Counts, RateFilter
 from app.analytics.topic_rates import TopicCell, TopicData
@@ -70,6 +73,21 @@ class PassRates:
         self.filter = f
         self.chosen_unit = anchor
 
+    def _aggregate(self, section: str, compute, f: RateFilter | None = None) -> Any:
+        """An aggregate for the whole scope (memoised in ``rates_cache``): the chosen unit's
+        sub-tree is applied here, in Python, by keeping the units of ``self.units``."""
+        f = f or replace(self.filter, unit_path=None)
+        return rates_cache.cached(section, f, lambda: compute(f))
+
+    def _per_key(self, data: dict[tuple[Any, int], Counts]) -> dict[Any, Counts]:
+        """Sum {(key, unit id): Counts} over the units kept, by key."""
+        out: dict[Any, Counts] = {}
+        for (key, unit_id), counts in data.items():
+            if unit_id in self._unit_by_id:
+                out.setdefault(key, Counts())
+                out[key] += counts
+        return out
+
     # --- units ----------------------------------------------------------------------------
 
     @cached_property
@@ -87,12 +105,28 @@ class PassRates:
         return {u.id: u for u in self.units}
 
     @cached_property
+    def cells(self) -> dict[tuple[int, str], Counts]:
+        """Counts per (unit the people work in, position): the base of three sections."""
+        data = self._aggregate("cells", rates.by_unit_and_position)
+        return {key: c for key, c in data.items() if key[0] in self._unit_by_id}
+
+    def _sum_by(self, index: int) -> dict:
+        out: dict = {}
+        for key, counts in self.cells.items():
+            out.setdefault(key[index], Counts())
+            out[key[index]] += counts
+        return out
+
+    @cached_property
     def leaf_counts(self) -> dict[int, Counts]:
-        return rates.by_unit(self.filter)
+        return self._sum_by(0)
 
     @cached_property
     def total(self) -> Counts:
-        return rates.total(self.filter)
+        result = Counts()
+        for counts in self.cells.values():
+            result += counts
+        return result
 
     @cached_property
     def unit_rows(self) -> list[RateRow]:
@@ -167,7 +201,7 @@ class PassRates:
 
     @cached_property
     def position_rows(self) -> list[RateRow]:
-        counts = rates.by_position(self.filter)
+        counts = self._sum_by(1)
         return [
             RateRow(pos or "", pos or _("(chưa ghi chức danh)"), c)
             for pos, c in sorted(counts.items(), key=lambda kv: kv[0] or "")
@@ -175,7 +209,7 @@ class PassRates:
 
     @cached_property
     def exam_rows(self) -> list[RateRow]:
-        counts = rates.by_exam(self.filter)
+        counts = self._per_key(self._aggregate("exams", rates.by_exam))
         exams = db.session.execute(
             sa.select(Exam.id, Exam.title, Exam.retest_of_id)
             .where(Exam.id.in_(list(counts) or [-1]))
@@ -188,7 +222,8 @@ class PassRates:
 
     @cached_property
     def trend_rows(self) -> list[RateRow]:
-        counts = rates.by_period(self.filter)
+        every_period = replace(self.filter, period_id=None, exam_id=None, unit_path=None)
+        counts = self._per_key(self._aggregate("trend", rates.by_period, every_period))
         periods = db.session.execute(
             sa.select(Period.id, Period.name)
             .where(Period.id.in_(list(counts) or [-1]))
@@ -200,7 +235,12 @@ class PassRates:
 
     @cached_property
     def topic_data(self) -> TopicData:
-        return topic_rates.topic_cells(self.filter)
+        data = self._aggregate("topics", topic_rates.topic_cells)
+        keep = self._unit_by_id
+        return TopicData(
+            cells={key: cell for key, cell in data.cells.items() if key[0] in keep},
+            attempts={unit_id: n for unit_id, n in data.attempts.items() if unit_id in keep},
+        )
 
     @property
     def topic_attempts(self) -> int:

@@ -16,7 +16,7 @@ functions turn the counts into estimates with intervals, using ``intervals`` and
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,7 +26,6 @@ from app.analytics.intervals import (
     DEFAULT_MIN_N,
     AlphaResult,
     Interval,
-    cronbach_alpha,
     is_reliable_n,
     t_interval,
     wilson_interval,
@@ -51,12 +50,23 @@ class SeedDefinition:
 
 
 SEED_INDICATORS: tuple[SeedDefinition, ...] = (
-    SeedDefinition("indifferent", "attitude", "Thấy công chức thờ ơ, không quan tâm", 0.212,
-                   choice="tho_o"),
-    SeedDefinition("supplement_2plus", "supplement_times", "Phải bổ sung hồ sơ từ 2 lần trở lên",
-                   0.25, number_at_least=2),
-    SeedDefinition("late_no_apology", "late_apology",
-                   "Hồ sơ trễ hẹn mà không nhận được văn bản xin lỗi", None, number_is=0),
+    SeedDefinition(
+        "indifferent", "attitude", "Thấy công chức thờ ơ, không quan tâm", 0.212, choice="tho_o"
+    ),
+    SeedDefinition(
+        "supplement_2plus",
+        "supplement_times",
+        "Phải bổ sung hồ sơ từ 2 lần trở lên",
+        0.25,
+        number_at_least=2,
+    ),
+    SeedDefinition(
+        "late_no_apology",
+        "late_apology",
+        "Hồ sơ trễ hẹn mà không nhận được văn bản xin lỗi",
+        None,
+        number_is=0,
+    ),
 )
 
 
@@ -91,7 +101,7 @@ class SeedResult:
 
     @property
     def verdict(self) -> str:
-        """"better" / "worse" when the interval lies wholly below / above the baseline."""
+        """ "better" / "worse" when the interval lies wholly below / above the baseline."""
         base, share = self.definition.baseline, self.share
         if base is None or share.lower is None or not self.reliable:
             return ""
@@ -106,7 +116,9 @@ def scale_summary(counts: Mapping[int, int], min_n: int = DEFAULT_MIN_N) -> Scal
     """Summary of a 5-level item from ``{level: count}`` (other keys are ignored)."""
     per_level = tuple(int(counts.get(level, 0)) for level in LEVELS)
     n = sum(per_level)
-    satisfied = sum(c for level, c in zip(LEVELS, per_level, strict=True) if level >= SATISFIED_FROM)
+    satisfied = sum(
+        c for level, c in zip(LEVELS, per_level, strict=True) if level >= SATISFIED_FROM
+    )
     values = np.repeat(np.asarray(LEVELS, dtype=float), per_level)
     return ScaleSummary(
         n=n,
@@ -161,7 +173,9 @@ def overall_index(factors: Sequence[FactorIndex]) -> float | None:
 
 
 def seed_result(
-    definition: SeedDefinition, choices: Mapping[str, int], numbers: Mapping[int, int],
+    definition: SeedDefinition,
+    choices: Mapping[str, int],
+    numbers: Mapping[int, int],
     min_n: int = DEFAULT_MIN_N,
 ) -> SeedResult:
     """A seed indicator from its question's counts by choice and by number."""
@@ -175,21 +189,6 @@ def seed_result(
             hits = numbers.get(definition.number_is, 0)
     share, reliable = share_of(hits, n, min_n)
     return SeedResult(definition, share, reliable)
-
-
-def alpha_from_patterns(patterns: Iterable[Sequence[float | None]], k: int) -> AlphaResult:
-    """Cronbach's alpha from ``(x1, …, xk, count)`` rows: each pattern repeated ``count`` times.
-
-    The SQL groups per-response item vectors into distinct patterns (at most 5^k of them);
-    expanding them gives exactly the respondent × item matrix (missing = NaN), so the
-    complete-case alpha of ``cronbach_alpha`` is the same as on the raw rows.
-    """
-    rows = [tuple(np.nan if v is None else float(v) for v in p[:k]) for p in patterns]
-    counts = [int(p[k]) for p in patterns] if rows else []
-    if not rows:
-        return cronbach_alpha(np.empty((0, k)))
-    matrix = np.repeat(np.asarray(rows, dtype=float), counts, axis=0)
-    return cronbach_alpha(matrix)
 
 
 def compare_levels(groups: Mapping[str, Mapping[int, int]]) -> KruskalResult:

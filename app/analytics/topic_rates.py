@@ -5,7 +5,7 @@ after an item fix, and paper imports by item) writes on each finished attempt as
 list of ``{"topic_id", "score", "max", "percent"}``. A topic whose items were all voided
 is not in the list. Reading it means ~10 JSON elements per attempt instead of 60
 ``attempt_items`` rows, which is what keeps this fast at 100,000 attempts; the elements
-are unnested by the database (``json_each`` on SQLite, ``json_array_elements`` on
+are unnested by the database (``json_each`` on SQLite, ``json_to_recordset`` on
 PostgreSQL). Paper results imported as totals have no topics and are not counted.
 
 The issue defines no pass mark per topic: we report the mean percentage and the share of
@@ -16,6 +16,7 @@ Without a chosen exam, first sittings only (retests left out) so nobody counts t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -53,38 +54,32 @@ class TopicCell:
 
 def _elements() -> tuple[sa.TableValuedAlias, sa.ColumnElement, sa.ColumnElement]:
     """The unnested topic elements of ``Attempt.topic_scores`` and their topic id / percent."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        el = sa.func.json_array_elements(Attempt.topic_scores).table_valued(
-            "value", name="el", joins_implicitly=True
+    if db.session.get_bind().dialect.name == "postgresql":  # typed columns, one parse
+        el = (
+            sa.func.json_to_recordset(Attempt.topic_scores)
+            .table_valued(
+                sa.column("topic_id", sa.Integer),
+                sa.column("percent", sa.Float),
+                joins_implicitly=True,
+            )
+            .render_derived(name="el", with_types=True)
         )
-        topic = sa.cast(el.c.value.op("->>")("topic_id"), sa.Integer)
-        percent = sa.cast(el.c.value.op("->>")("percent"), sa.Float)
-    else:
-        el = sa.func.json_each(Attempt.topic_scores).table_valued(
-            "value", name="el", joins_implicitly=True
-        )
-        topic = sa.func.json_extract(el.c.value, "$.topic_id")
-        percent = sa.func.json_extract(el.c.value, "$.percent")
-    return el, topic, percent
+        return el, el.c.topic_id, el.c.percent
+    el = sa.func.json_each(Attempt.topic_scores).table_valued(
+        "value", name="el", joins_implicitly=True
+    )
+    topic = sa.func.json_extract(el.c.value, "$.topic_id")
+    return el, topic, sa.func.json_extract(el.c.value, "$.percent")
 
 
-def _elements_of(f: RateFilter) -> sa.CTE:
-    """(unit_id, topic_id, percent) per topic of each counted attempt. On SQLite the CTE is
-    MATERIALIZED (SQLite ≥ 3.35) so each JSON field is extracted once, not once per use
-    (~25 % less CPU); PostgreSQL inlines it, which measured faster there."""
-    el, topic, percent = _elements()
+def _counted_attempts(f: RateFilter, *columns: Any) -> sa.Select:
+    """``columns`` over the finished attempts ``f`` counts, joined to the person's unit."""
     stmt = (
-        sa.select(
-            Attempt.id.label("attempt_id"),
-            Person.unit_id,
-            topic.label("topic_id"),
-            percent.label("percent"),
-        )
+        sa.select(*columns)
         .select_from(Attempt)
         .join(Exam, Exam.id == Attempt.exam_id)
         .join(Person, Person.id == Attempt.person_id)
         .join(Unit, Unit.id == Person.unit_id)
-        .join(el, sa.true())
         .where(FINISHED)
     )
     if f.exam_id is not None:
@@ -93,8 +88,18 @@ def _elements_of(f: RateFilter) -> sa.CTE:
         stmt = stmt.where(Exam.state != ExamState.CANCELLED, Exam.retest_of_id.is_(None))
         if f.period_id is not None:
             stmt = stmt.where(Exam.period_id == f.period_id)
-    cte = in_scope(stmt, f).cte("topic_el")
-    return cte.prefix_with("MATERIALIZED", dialect="sqlite")
+    return in_scope(stmt, f)
+
+
+def _elements_of(f: RateFilter) -> sa.CTE:
+    """(unit_id, topic_id, percent) per topic of each counted attempt. On SQLite the CTE is
+    MATERIALIZED (SQLite ≥ 3.35) so each JSON field is extracted once, not once per use
+    (~25 % less CPU); PostgreSQL inlines it, which measured faster there."""
+    el, topic, percent = _elements()
+    stmt = _counted_attempts(
+        f, Person.unit_id, topic.label("topic_id"), percent.label("percent")
+    ).join(el, sa.true())
+    return stmt.cte("topic_el").prefix_with("MATERIALIZED", dialect="sqlite")
 
 
 @dataclass
@@ -107,32 +112,25 @@ class TopicData:
 
 def topic_cells(f: RateFilter) -> TopicData:
     """Per (person's unit, topic) of the finished attempts of ``f``: n, sum of percentages and
-    how many reached the threshold; per unit, how many attempts had topic scores. One
-    statement: the two GROUP BYs read the same CTE."""
+    how many reached the threshold; per unit, how many attempts had topic scores (counted
+    without parsing the JSON: an empty list is stored as ``[]``)."""
     cte = _elements_of(f)
     reached = sa.case((cte.c.percent >= TOPIC_THRESHOLD - 1e-9, 1), else_=0)
     by_topic = sa.select(
-        sa.literal(0).label("kind"),
         cte.c.unit_id,
         cte.c.topic_id,
         sa.func.count(),
         sa.func.sum(cte.c.percent),
         sa.func.sum(reached),
     ).group_by(cte.c.unit_id, cte.c.topic_id)
-    by_unit = sa.select(
-        sa.literal(1),
-        cte.c.unit_id,
-        sa.null(),
-        sa.func.count(sa.distinct(cte.c.attempt_id)),
-        sa.null(),
-        sa.null(),
-    ).group_by(cte.c.unit_id)
     data = TopicData()
-    for kind, unit_id, tid, n, total, hits in db.session.execute(sa.union_all(by_topic, by_unit)):
-        if kind == 1:
-            data.attempts[unit_id] = int(n)
-        elif tid is not None:
+    for unit_id, tid, n, total, hits in db.session.execute(by_topic):
+        if tid is not None:
             data.cells[(unit_id, int(tid))] = TopicCell(int(n), float(total or 0), int(hits or 0))
+    scored = sa.cast(Attempt.topic_scores, sa.Text).not_in(["[]", "null"])
+    by_unit = _counted_attempts(f, Person.unit_id, sa.func.count()).where(scored)
+    data.attempts = {unit_id: int(n) for unit_id, n in db.session.execute(
+        by_unit.group_by(Person.unit_id))}  # fmt: skip
     return data
 
 

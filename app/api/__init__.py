@@ -47,6 +47,7 @@ def init_api(app: Flask) -> None:
     from app.api import (
         accounts,
         analytics,
+        analytics_satisfaction,
         assessments,
         auth,
         bank,
@@ -66,7 +67,7 @@ def init_api(app: Flask) -> None:
     )
     api.spec.options["security"] = [{"bearerAuth": []}]
     for module in (auth, units, staff, accounts, exams, surveys, citizen, bank, assessments, hr,
-                   analytics):  # fmt: skip
+                   analytics, analytics_satisfaction):  # fmt: skip
         api.register_blueprint(module.blp, url_prefix="/api/v1" + module.PREFIX)
         csrf.exempt(module.blp)
     csrf.exempt("flask_smorest.spec.openapi_json")

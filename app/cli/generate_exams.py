@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import numpy as np
 import sqlalchemy as sa
 
-from app.cli.bulk import insert_rows, move_sequence, next_id
+from app.cli.bulk import bulk_load, insert_rows, move_sequence, next_id
 from app.cli.generate_bank import Bank, draw_forms
 from app.exams import setup
 from app.extensions import db
@@ -126,24 +126,24 @@ def sit_exam(
     """Candidates, finished attempts and their items for ``person_ids``; returns attempts."""
     created = utcnow()
     sitting = Sitting(exam.id, exam.opens_at, exam.pass_mark)
-    conn = db.session.connection()
-    insert_rows(
-        conn,
-        ExamCandidate.__table__,
-        CANDIDATE_COLUMNS,
-        ((sitting.exam_id, int(p), "required", "", 0, created) for p in person_ids),
-    )
-    db.session.commit()
+    tables = [ExamCandidate.__table__, Attempt.__table__, AttemptItem.__table__]
     done = 0
-    for start in range(0, len(person_ids), CHUNK):
-        conn = db.session.connection()
-        first = next_id(conn, Attempt.__table__)
-        people = person_ids[start : start + CHUNK]
-        _write_chunk(conn, sitting, first, people, ability[start : start + CHUNK], bank, rng)
-        move_sequence(conn, Attempt.__table__)
-        db.session.commit()
-        done += len(people)
-        progress(len(people))
+    with bulk_load(tables) as checkpoint:
+        insert_rows(
+            db.session.connection(),
+            ExamCandidate.__table__,
+            CANDIDATE_COLUMNS,
+            ((sitting.exam_id, int(p), "required", "", 0, created) for p in person_ids),
+        )
+        for start in range(0, len(person_ids), CHUNK):
+            conn = db.session.connection()
+            first = next_id(conn, Attempt.__table__)
+            people = person_ids[start : start + CHUNK]
+            _write_chunk(conn, sitting, first, people, ability[start : start + CHUNK], bank, rng)
+            checkpoint()
+            done += len(people)
+            progress(len(people))
+        move_sequence(db.session.connection(), Attempt.__table__)
     return done
 
 

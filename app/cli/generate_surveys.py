@@ -19,7 +19,7 @@ from datetime import date, timedelta
 import numpy as np
 import sqlalchemy as sa
 
-from app.cli.bulk import insert_rows
+from app.cli.bulk import bulk_load, insert_rows
 from app.cli.generate_answers import simulate
 from app.extensions import db
 from app.models import (
@@ -149,12 +149,13 @@ def generate_responses(
     ids = sorted(raw[i : i + 32] for i in range(0, 32 * count, 32))
     days = [first_day + timedelta(days=d) for d in range((last_day - first_day).days + 1)]
     answers = 0
-    for start in range(0, count, CHUNK):
-        chunk_ids = ids[start : start + CHUNK]
-        conn = db.session.connection()
-        answers += _write_chunk(conn, version_id, questions, desks, chunk_ids, days, rng)
-        db.session.commit()
-        progress(len(chunk_ids))
+    with bulk_load([SurveyResponse.__table__, SurveyAnswer.__table__]) as checkpoint:
+        for start in range(0, count, CHUNK):
+            chunk_ids = ids[start : start + CHUNK]
+            conn = db.session.connection()
+            answers += _write_chunk(conn, version_id, questions, desks, chunk_ids, days, rng)
+            checkpoint()
+            progress(len(chunk_ids))
     return count, answers
 
 

@@ -35,14 +35,15 @@ class ReportPeriod:
 
 
 def report_period(kind: str, year: int, number: int = 1) -> ReportPeriod:
-    """The dates of a report period; ValueError for an unknown kind or number."""
+    """The dates of a report period; ValueError (a Vietnamese message) for an unknown kind,
+    a year out of range or a number the kind does not have."""
     if kind not in KINDS:
-        raise ValueError(f"unknown report period kind {kind!r}")
+        raise ValueError(f"Kỳ báo cáo không hợp lệ: {kind!r}.")
     if not 1900 < year < 3000:
-        raise ValueError("year out of range")
+        raise ValueError(f"Năm {year} không hợp lệ.")
     limits = {"quarter": 4, "half": 2}
     if not 1 <= number <= limits.get(kind, 1):
-        raise ValueError(f"number {number} does not exist for {kind}")
+        raise ValueError(f"Kỳ báo cáo này chỉ có số thứ tự từ 1 đến {limits.get(kind, 1)}.")
     if kind == "quarter":
         months = (3 * number - 2, 3 * number)
     elif kind == "half":

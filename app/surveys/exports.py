@@ -31,7 +31,8 @@ from app.surveys.masking import mask_personal_data
 from app.surveys.present import SCALE_VI
 from app.surveys.queries import responses_in_scope
 
-MAX_RESPONSES = 50_000
+# openpyxl writes ~600 rows of 35 cells a second here: a request must stay short
+MAX_RESPONSES = {"xlsx": 10_000, "csv": 100_000}
 KIND_VI = {"kiosk": "Máy tại quầy", "qr": "Mã QR", "dossier": "Mã hồ sơ", "paper": "Phiếu giấy"}
 
 
@@ -108,14 +109,21 @@ def _answers_of(ids: list[str]) -> dict[str, list[sa.Row]]:
     return out
 
 
-def responses_table(*, verified_only: bool = False, since: date | None = None) -> list[Table]:
-    """The responses table, and a second table naming each question key."""
-    rows = _response_rows(_scoped(verified_only, since), MAX_RESPONSES + 1)
+def responses_table(
+    *, verified_only: bool = False, since: date | None = None, fmt: str = "xlsx"
+) -> list[Table]:
+    """The responses table, and a second table naming each question key.
+
+    At most ``MAX_RESPONSES[fmt]`` responses, the newest months first; a note says so.
+    """
+    limit = MAX_RESPONSES.get(fmt, MAX_RESPONSES["xlsx"])
+    rows = _response_rows(_scoped(verified_only, since), limit + 1)
     notes = []
-    if len(rows) > MAX_RESPONSES:
-        rows = rows[:MAX_RESPONSES]
+    if len(rows) > limit:
+        rows = rows[:limit]
         notes.append(
-            f"Chỉ xuất {MAX_RESPONSES} phiếu mới nhất; hãy lọc theo ngày để xuất phần còn lại."
+            f"Chỉ xuất {limit} phiếu của những tháng gần nhất; hãy lọc theo ngày "
+            f"hoặc tải CSV (tối đa {MAX_RESPONSES['csv']} phiếu) để xuất phần còn lại."
         )
     questions = _questions({row.version_id for row in rows})
     by_id = {q.id: q for _v, q in questions}

@@ -8,6 +8,7 @@ it. Responses flagged as part of a suspicious burst are left out unless asked ot
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -125,7 +126,7 @@ def counts_by_unit(*, verified_only: bool = False, since: date | None = None) ->
     return list(db.session.execute(stmt))
 
 
-def _comments(f: ResponseFilter, question_id: int | None, search: str):
+def _comments(f: ResponseFilter, question_ids: Collection[int] | None, search: str):
     """(statement, response subquery) of the comments matching the filters."""
     r = filtered_responses(f, SurveyResponse.id, SurveyResponse.day, Unit.name, Unit.path)
     r = r.subquery()
@@ -136,8 +137,8 @@ def _comments(f: ResponseFilter, question_id: int | None, search: str):
         .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
         .where(SurveyQuestion.qtype == QuestionType.TEXT, SurveyAnswer.text != "")
     )
-    if question_id is not None:
-        stmt = stmt.where(SurveyQuestion.id == question_id)
+    if question_ids is not None:
+        stmt = stmt.where(SurveyQuestion.id.in_(sorted(question_ids)))
     folded = sql_fold(SurveyAnswer.text, db.engine.dialect.name)
     for word in fold(search).split()[:8]:
         stmt = stmt.where(folded.contains(word, autoescape=True))
@@ -147,7 +148,7 @@ def _comments(f: ResponseFilter, question_id: int | None, search: str):
 def comments_in_scope(
     f: ResponseFilter | None = None,
     *,
-    question_id: int | None = None,
+    question_ids: Collection[int] | None = None,
     search: str = "",
     limit: int = 200,
     offset: int = 0,
@@ -158,14 +159,16 @@ def comments_in_scope(
     Without a filter, flagged responses are included (the comment may still matter).
     """
     f = f if f is not None else ResponseFilter(include_flagged=True)
-    stmt, r = _comments(f, question_id, search)
+    stmt, r = _comments(f, question_ids, search)
     stmt = stmt.order_by(r.c.day.desc(), r.c.path, SurveyAnswer.response_id)
     return list(db.session.execute(stmt.limit(limit).offset(offset)))
 
 
-def count_comments(f: ResponseFilter, *, question_id: int | None = None, search: str = "") -> int:
+def count_comments(
+    f: ResponseFilter, *, question_ids: Collection[int] | None = None, search: str = ""
+) -> int:
     """How many comments ``comments_in_scope`` would page through."""
-    inner = _comments(f, question_id, search)[0].subquery()
+    inner = _comments(f, question_ids, search)[0].subquery()
     return db.session.scalar(sa.select(sa.func.count()).select_from(inner)) or 0
 
 

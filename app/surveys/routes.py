@@ -45,7 +45,7 @@ def export_table(what: str, fmt: str):
         "since": _since(request.args.get("since", "")),
     }
     if what == "responses":
-        tables = exports.responses_table(**options)
+        tables = exports.responses_table(**options, fmt=fmt)
     else:
         tables = [exports.distribution_table(**options)]
     return table_download(tables, fmt, f"khao-sat-{'phieu' if what == 'responses' else 'phan-bo'}")

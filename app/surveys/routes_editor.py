@@ -169,7 +169,7 @@ def edit_section(version_id: int, key: str):
     page = render_template(
         "surveys/edit_section.html", version=version, form=form, key=key, errors=errors
     )
-    return page, (422 if errors else 200)
+    return page, (422 if errors or form.errors else 200)
 
 
 @bp.route(

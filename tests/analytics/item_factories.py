@@ -60,6 +60,7 @@ def insert_attempts(
     *,
     state: AttemptState = AttemptState.FINISHED,
     first_person: int = 0,
+    paper: bool = False,
 ) -> list[int]:
     """Insert one attempt per row of ``credits``; returns the attempt ids."""
     now = utcnow()
@@ -85,6 +86,7 @@ def insert_attempts(
                 "percent": earned / maximum if maximum else 0.0,
                 "passed": earned >= maximum / 2,
                 "topic_scores": [],
+                "paper": paper,
             },
         ).scalar_one()
         ids.append(attempt_id)
@@ -102,6 +104,8 @@ def insert_attempts(
                 },
             ).scalar_one()
             chosen = choices[i][j] if choices else _consistent(credit)
+            if paper:
+                continue  # a paper sitting has marks, no responses
             response = None if chosen is None else "abcdefgh"["ABCDEFGH".index(chosen)]
             db.session.execute(
                 sa.insert(Answer), {"item_id": item_id, "response": response, "seq": 1}

@@ -123,3 +123,40 @@ def test_negative_alpha_is_reported_as_it_is(demo_bank):
     # mean 1 and variance (0+0+0+0+1+1)/5 = .4; alpha = 2/1 x (1 - .6/.4) = -1.0.
     assert payload["test"]["alpha"] == pytest.approx(-1.0)
     assert payload["test"]["alpha"] == pytest.approx(analyse_items(marks).test.alpha)
+
+
+def test_attempts_of_another_length_count_for_questions_not_for_the_test(fixed_exam):
+    exam, versions = fixed_exam
+    insert_attempts(exam, [versions[:2]], [[1, 1]], first_person=5)
+    payload = item_cache.compute_exam(exam.id)
+    assert payload["n_attempts"] == 6 and payload["positions_left_out"] == 1
+    assert payload["test"]["n"] == 5
+    assert payload["test"]["alpha"] == pytest.approx(0.576923, abs=1e-6)
+    first = next(q for q in payload["questions"] if q["version_id"] == versions[0].id)
+    assert first["n"] == 6 and first["facility"] == pytest.approx(4 / 6)
+
+
+def test_paper_attempts_count_for_marks_but_not_for_distractors(fixed_exam):
+    exam, versions = fixed_exam
+    insert_attempts(exam, [versions], [[1, 0, 0]], first_person=5, paper=True)
+    payload = item_cache.compute_exam(exam.id)
+    first = next(q for q in payload["questions"] if q["version_id"] == versions[0].id)
+    assert first["n"] == 6
+    table = first["distractors"]
+    assert table["n"] == 5 and table["keys"] == ["A"]
+    shares = {o["option"]: o["overall_share"] for o in table["options"]}
+    assert shares["A"] == pytest.approx(3 / 5) and shares["B"] == pytest.approx(2 / 5)
+
+
+def test_refresh_command(app, fixed_exam):
+    exam, _versions = fixed_exam
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["analytics", "refresh"])
+    assert result.exit_code == 0, result.output
+    assert "1/1 bài kiểm tra" in result.output and "3/3" in result.output
+    again = runner.invoke(args=["analytics", "refresh"])
+    assert "0/1 bài kiểm tra" in again.output and "0/3" in again.output
+    forced = runner.invoke(args=["analytics", "refresh", "--exam", str(exam.id), "--force"])
+    assert "1/1 bài kiểm tra" in forced.output
+    missing = runner.invoke(args=["analytics", "refresh", "--exam", "999999"])
+    assert missing.exit_code != 0 and "999999" in missing.output

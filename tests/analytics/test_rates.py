@@ -6,12 +6,14 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from flask import g
 
-from app.analytics.rates import RateFilter, by_exam, by_period, total
+from app.analytics import rates_cache
+from app.analytics.rates import RateFilter, total
 from app.analytics.rates_report import PassRates
 from app.extensions import db
 from app.hr.verdicts import Outcome, knowledge_outcomes
-from app.models import AttemptState, CandidateStatus, ExamState
+from app.models import Attempt, AttemptState, CandidateStatus, ExamCandidate, ExamState
 from tests.analytics import rates_data as data
 
 ALL = None  # RateFilter.perm=None: unscoped, as the command line counts
@@ -19,9 +21,16 @@ ALL = None  # RateFilter.perm=None: unscoped, as the command line counts
 
 @pytest.fixture(autouse=True)
 def _request(app):
-    """Labels are translated strings: build reports inside a request, as the pages do."""
+    """Labels are translated strings: build reports inside a request, as the pages do. Each
+    report starts from an empty memo (and its own request: a fresh data stamp)."""
+    rates_cache.clear()
     with app.test_request_context("/"):
         yield
+
+
+def _report(f: RateFilter, anchor=None) -> PassRates:
+    g.pop("rates_stamp", None)  # data changed since the last report in this test
+    return PassRates(f, anchor)
 
 
 def _f(period, **kw) -> RateFilter:
@@ -43,7 +52,7 @@ def test_denominator_is_who_sat_and_absent_people_are_counted_apart(demo):
     # required: 5 (LH) + 2 (AN) + 1 in progress = 8; sat 6; passed 3
     assert (counts.required, counts.sat, counts.passed, counts.not_sat) == (8, 6, 3, 2)
     assert counts.rate == pytest.approx(0.5)
-    units = {r.label: r.counts for r in PassRates(_f(p)).unit_rows}
+    units = {r.label: r.counts for r in _report(_f(p)).unit_rows}
     assert (units["Xã Long Hưng"].sat, units["Xã Long Hưng"].not_sat) == (4, 2)
     assert (units["Xã An Ninh"].passed, units["Xã An Ninh"].sat) == (0, 2)
 
@@ -63,9 +72,9 @@ def test_a_passed_retest_counts_once_as_a_pass_and_agrees_with_the_verdict(demo)
     assert (counts.required, counts.sat, counts.passed) == (3, 3, 2)  # nobody twice
     outcomes = knowledge_outcomes(p, [rescued.id, twice_failed.id, fine.id])
     assert sum(o is Outcome.PASSED for o in outcomes.values()) == counts.passed
-    per_exam = by_exam(_f(p))  # each exam alone: the first sitting 1/3, the retest 1/2
-    assert (per_exam[first.id].sat, per_exam[first.id].passed) == (3, 1)
-    assert (per_exam[retest.id].sat, per_exam[retest.id].passed) == (2, 1)
+    per_exam = {r.key: r.counts for r in _report(_f(p)).exam_rows}  # each exam alone:
+    assert (per_exam[first.id].sat, per_exam[first.id].passed) == (3, 1)  # first sitting 1/3
+    assert (per_exam[retest.id].sat, per_exam[retest.id].passed) == (2, 1)  # the retest 1/2
     only_first = total(RateFilter(exam_id=first.id, perm=ALL))
     assert (only_first.sat, only_first.passed) == (3, 1)
 
@@ -76,7 +85,7 @@ def test_wilson_interval_matches_newcombe_1998(demo):
     p = data.period()
     data.cohort(data.exam(p), "ST-VC", passed=81, failed=182)
     db.session.commit()
-    row = next(r for r in PassRates(_f(p)).unit_rows if r.label == "Phường Vĩnh Châu")
+    row = next(r for r in _report(_f(p)).unit_rows if r.label == "Phường Vĩnh Châu")
     interval = row.counts.interval()
     assert (row.counts.sat, row.counts.passed) == (263, 81)
     assert interval.lower == pytest.approx(0.2553, abs=5e-5)
@@ -91,7 +100,7 @@ def test_units_sum_their_sub_trees_and_groups_are_disjoint(demo):
     data.cohort(e, "ST-TPST", passed=1, failed=0)  # the district's own staff
     data.cohort(e, "ST-LH", passed=0, failed=1)
     db.session.commit()
-    report = PassRates(_f(p))
+    report = _report(_f(p))
     rows = {r.label: r for r in report.unit_rows}
     district = rows["Thành phố Sóc Trăng"]
     assert (district.counts.sat, district.counts.passed) == (6, 4)
@@ -100,7 +109,7 @@ def test_units_sum_their_sub_trees_and_groups_are_disjoint(demo):
     groups = {r.label: r.counts.sat for r in report.group_rows}  # children of the province
     assert groups == {"Thành phố Sóc Trăng": 6, "Xã Long Hưng": 1}
     tp = data.unit("ST-TPST")
-    inside = PassRates(RateFilter(p.id, unit_path=tp.path, perm=ALL), tp)
+    inside = _report(RateFilter(p.id, unit_path=tp.path, perm=ALL), tp)
     assert {r.label: r.counts.sat for r in inside.group_rows} == {
         "Phường 1": 3,
         "Phường 2": 2,
@@ -116,16 +125,13 @@ def test_positions_and_trend_over_periods(demo):
     data.cohort(e, "ST-LH", passed=2, failed=0, position="Công chức địa chính")
     data.cohort(e, "ST-LH", passed=1, failed=1)
     db.session.commit()
-    positions = {
-        r.label: (r.counts.sat, r.counts.passed) for r in PassRates(_f(newer)).position_rows
-    }
+    positions = {r.label: (r.counts.sat, r.counts.passed) for r in _report(_f(newer)).position_rows}
     assert positions == {"Công chức tiếp nhận": (2, 1), "Công chức địa chính": (2, 2)}
-    trend = PassRates(_f(newer)).trend_rows
+    trend = _report(_f(newer)).trend_rows
     assert [(r.label, r.counts.rate) for r in trend] == [
         ("6 tháng cuối năm 2026", 0.25),
         ("6 tháng đầu năm 2027", 0.75),
     ]
-    assert by_period(_f(newer))[older.id].sat == 4
 
 
 def test_unit_comparison_reproduces_fishers_tea_tasting_table(demo):
@@ -137,7 +143,7 @@ def test_unit_comparison_reproduces_fishers_tea_tasting_table(demo):
     data.cohort(e, "ST-LH", passed=3, failed=1)
     data.cohort(e, "ST-AN", passed=1, failed=3)
     db.session.commit()
-    result = PassRates(_f(p)).comparison
+    result = _report(_f(p)).comparison
     assert result.statistic == pytest.approx(2.0)
     assert result.df == 1
     assert result.p_value == pytest.approx(0.1573, abs=1e-4)
@@ -150,7 +156,7 @@ def test_comparison_with_one_group_is_not_computable(demo):
     data.cohort(data.exam(p), "ST-LH", passed=3, failed=1)
     db.session.commit()
     lh = data.unit("ST-LH")
-    result = PassRates(RateFilter(p.id, unit_path=lh.path, perm=ALL), lh).comparison
+    result = _report(RateFilter(p.id, unit_path=lh.path, perm=ALL), lh).comparison
     assert result.statistic is None and result.reason
 
 
@@ -166,7 +172,7 @@ def test_topic_means_share_at_half_and_weakness_order(demo):
     retest = data.exam(p, "Thi lại", retest_of=e)
     data.sit(retest, retaker, True, topics={law.id: 1.0, it.id: 1.0})
     db.session.commit()
-    report = PassRates(_f(p))
+    report = _report(_f(p))
     topics = {r.label: r.cell for r in report.topic_rows}
     # IT over first sittings: (0.4 + 0.5 + 0.2 + 0.3 + 0.0) / 5 = 0.28; at ≥ 50 %: 1 of 5
     assert topics["Kỹ năng công nghệ thông tin"].mean == pytest.approx(0.28)
@@ -178,7 +184,7 @@ def test_topic_means_share_at_half_and_weakness_order(demo):
     assert weakest.overall.mean == pytest.approx(1.3 / 6)
     assert weakest.cells[it.id].mean == pytest.approx(0.5 / 3)
     assert (weakest.attempts, report.topic_attempts) == (3, 5)  # people, not people × topics
-    only_retest = PassRates(RateFilter(exam_id=retest.id, perm=ALL)).topic_rows
+    only_retest = _report(RateFilter(exam_id=retest.id, perm=ALL)).topic_rows
     assert [r.cell.mean for r in only_retest] == [1.0, 1.0]
 
 
@@ -199,7 +205,7 @@ def test_the_report_runs_a_fixed_number_of_queries_whatever_the_data_size(demo):
 
         sa.event.listen(db.engine, "before_cursor_execute", listener)
         try:
-            report = PassRates(_f(p))
+            report = _report(_f(p))
             for name in ("unit_rows", "group_rows", "position_rows", "exam_rows", "trend_rows",
                          "topic_rows", "weakness_rows", "comparison", "total"):  # fmt: skip
                 getattr(report, name)
@@ -208,3 +214,59 @@ def test_the_report_runs_a_fixed_number_of_queries_whatever_the_data_size(demo):
         return len(statements)
 
     assert queries_for(5) == queries_for(50)
+
+
+def _statements(run) -> list[str]:
+    statements: list[str] = []
+
+    def listener(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        run()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+    return statements
+
+
+def _everything(report: PassRates) -> tuple:
+    return (report.total.sat, report.total.passed, report.total.required,
+            [(r.label, r.counts.sat) for r in report.unit_rows],
+            [(r.label, r.cell.n) for r in report.topic_rows],
+            [(r.label, r.counts.sat) for r in report.trend_rows])  # fmt: skip
+
+
+def test_memoised_aggregates_are_reused_until_the_data_changes(demo):
+    p = data.period()
+    e = data.exam(p)
+    law = data.topic("Pháp luật")
+    people = [data.person("ST-LH") for _ in range(3)]
+    for who in people[:2]:
+        data.sit(e, who, True, topics={law.id: 0.9})
+    data.sit(e, people[2], None)
+    db.session.commit()
+    first = _everything(_report(_f(p)))
+    again = _statements(lambda: _everything(_report(_f(p))))
+    assert not [s for s in again if "json_" in s or "GROUP BY" in s.upper()]  # served warm
+    assert (first[0], first[1], first[2]) == (2, 2, 3)
+
+    data.sit(data.exam(p, "Bài thứ hai"), people[2], False, topics={law.id: 0.1})
+    db.session.commit()  # a new finished attempt
+    assert _everything(_report(_f(p)))[:3] == (3, 2, 3)
+
+    db.session.execute(
+        sa.update(Attempt).where(Attempt.person_id == people[0].id).values(passed=False)
+    )  # fmt: skip  (a re-score)
+    db.session.execute(
+        sa.update(ExamCandidate)
+        .where(ExamCandidate.person_id == people[1].id)
+        .values(status=CandidateStatus.EXEMPT)
+    )
+    db.session.commit()
+    assert _everything(_report(_f(p)))[:3] == (2, 0, 2)
+
+    people[2].unit_id = data.unit("ST-AN").id  # moved to another commune
+    db.session.commit()
+    units = dict(_everything(_report(_f(p)))[3])
+    assert units["Xã An Ninh"] == 1 and units["Xã Long Hưng"] == 1

@@ -8,6 +8,7 @@ import io
 import openpyxl
 import pytest
 
+from app.analytics import rates_cache
 from app.analytics.intervals import wilson_interval
 from app.analytics.rates_output import CHARTS, TABLES
 from app.extensions import db
@@ -15,6 +16,11 @@ from tests.analytics import rates_data as data
 from tests.helpers import unit_id
 
 HOSTILE = '=HYPERLINK("http://x","y")'
+
+
+@pytest.fixture(autouse=True)
+def _fresh_memo():
+    rates_cache.clear()
 
 
 @pytest.fixture

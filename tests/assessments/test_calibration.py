@@ -8,6 +8,7 @@ import re
 
 import numpy as np
 import pytest
+import sqlalchemy as sa
 
 from app.analytics.reliability import ICC_FORMS, icc, krippendorff_alpha
 from app.assessments import services
@@ -22,7 +23,7 @@ from tests.assessments.conftest import (
     rubric_data,
     unit,
 )
-from tests.helpers import api_token, login
+from tests.helpers import api_token, login, post_form
 
 API = "/api/v1/assessments"
 # Shrout & Fleiss (1979), Table 2 data; their Table 4 prints ICC(1,1) .17, ICC(2,1) .29,
@@ -183,3 +184,19 @@ def test_calibration_rounds_never_count_for_the_period_verdict(round_data, calib
         assert verdict.components == {} and not verdict.meets
     else:
         assert verdict.components == {"communication": "passed"} and verdict.meets
+
+
+def test_manager_opens_a_calibration_round_from_the_form(round_data, login_as):
+    from app.models import Round
+
+    client = login_as("hr")
+    form = {
+        "title": "Hiệu chuẩn quý I", "period": round_data.rnd.period_id,
+        "version": round_data.rnd.rubric_version_id, "owner": unit("ST").id,
+        "units": [unit("ST-LH").id], "methods": ["camera"], "calibration": "y",
+    }  # fmt: skip
+    response = post_form(client, "/assessments/rounds/new", form)
+    assert response.status_code == 302
+    rnd = db.session.scalar(sa.select(Round).where(Round.title == "Hiệu chuẩn quý I"))
+    assert rnd.calibration is True
+    assert "Hiệu chuẩn" in client.get("/assessments/").get_data(as_text=True)

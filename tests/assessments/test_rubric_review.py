@@ -228,3 +228,18 @@ def test_rubric_pages_read_access(round_data, app, login_as):
     staff = app.test_client()
     assert login(staff, "staff").status_code == 302
     assert staff.get("/assessments/rubrics").status_code == 403
+
+
+def test_api_refuses_self_approval_with_409(client, demo):
+    from app.admin import services as accounts
+    from app.models import Role
+
+    accounts.grant_role(account("author"), Role.REVIEWER, unit("ST"))
+    db.session.commit()
+    me = api_token(client, "author")
+    created = client.post(f"{API}/rubrics", json=rubric_data("tu-duyet"), headers=me).json
+    version_id = created["versions"][0]["id"]
+    client.post(f"{API}/rubric-versions/{version_id}/submit", json={}, headers=me)
+    own = client.post(f"{API}/rubric-versions/{version_id}/approve", json={}, headers=me)
+    assert own.status_code == 409 and own.json["error"]["code"] == "review_refused"
+    assert "khác người biên soạn" in own.json["error"]["message"]

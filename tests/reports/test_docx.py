@@ -34,7 +34,7 @@ def sample(**overrides) -> ReportData:
     table = Table(
         "Kết quả theo đơn vị",
         ["Đơn vị", "Số người", "Tỷ lệ"],
-        [["Xã Long Hưng", 1234, "72,0 %"], ["=HYPERLINK(\"x\") & <b>", 5, 0.5]],
+        [["Xã Long Hưng", 1234, "72,0 %"], ['=HYPERLINK("x") & <b>', 5, 0.5]],
         notes=["Ghi chú: khoảng tin cậy Wilson 95 %."],
     )
     data = ReportData(
@@ -171,8 +171,16 @@ def test_libreoffice_converts_the_report_to_pdf(tmp_path):
     source.write_bytes(render_docx(sample()))
     profile = tmp_path / "profile"  # a private profile: parallel runs do not share a lock
     result = subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
-         "pdf", "--outdir", str(tmp_path), str(source)],
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
         capture_output=True,
         timeout=180,
         check=False,

@@ -27,7 +27,9 @@ def test_february_of_a_leap_year_ends_the_first_quarter_correctly():
     assert report_period("quarter", 2028, 1).ends_on == date(2028, 3, 31)
 
 
-@pytest.mark.parametrize(("kind", "number"), [("half", 3), ("quarter", 5), ("year", 2), ("week", 1)])
+@pytest.mark.parametrize(
+    ("kind", "number"), [("half", 3), ("quarter", 5), ("year", 2), ("week", 1)]
+)
 def test_impossible_periods_are_refused(kind, number):
     with pytest.raises(ValueError):
         report_period(kind, 2026, number)

@@ -61,12 +61,34 @@ def test_cli_writes_the_docx(demo, tmp_path):
     target = tmp_path / "bc.docx"
     runner = demo.test_cli_runner()
     result = runner.invoke(
-        args=["reports", "docx", "--kind", "nine_months", "--year", "2026", "--issuer",
-              "Sở Nội vụ", "-o", str(target)]
+        args=[
+            "reports",
+            "docx",
+            "--kind",
+            "nine_months",
+            "--year",
+            "2026",
+            "--issuer",
+            "Sở Nội vụ",
+            "-o",
+            str(target),
+        ]
     )
     assert result.exit_code == 0, result.output
     assert "9 tháng đầu năm 2026" in result.output
     assert "BÁO CÁO" in [p.text for p in Document(str(target)).paragraphs]
-    bad = runner.invoke(args=["reports", "docx", "--kind", "half", "--year", "2026",
-                              "--number", "3", "-o", str(target)])
-    assert bad.exit_code != 0 and "does not exist" in bad.output
+    bad = runner.invoke(
+        args=[
+            "reports",
+            "docx",
+            "--kind",
+            "half",
+            "--year",
+            "2026",
+            "--number",
+            "3",
+            "-o",
+            str(target),
+        ]
+    )
+    assert bad.exit_code != 0 and "từ 1 đến 2" in bad.output

@@ -324,3 +324,28 @@ def test_new_questionnaire_code_must_be_new(login_as, surveys, client):
     )
     assert "Đã có phiếu mang mã này." in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Questionnaire)) == 1
+
+
+def test_edit_section_and_header(login_as, surveys, client):
+    login_as("admin")
+    vid = _new_questionnaire(client).id
+    url = f"/surveys/versions/{vid}/builder/sections/R"
+    assert "Đánh giá nhanh" in client.get(url).get_data(as_text=True)
+    bad = post_form(client, url, {"key": "R 2", "title": "x"})
+    assert bad.status_code == 422 and "Khóa chỉ gồm chữ, số, - và _." in bad.get_data(as_text=True)
+    assert post_form(client, url, {"key": "Q", "title": "Câu hỏi nhanh"}).status_code == 302
+    assert _keys(vid) == [("Q", ["officer_rating"])]
+    header = post_form(
+        client,
+        f"/surveys/versions/{vid}/builder/header",
+        {"title": "Phiếu đã đổi tên", "title_en": "Renamed", "intro": "Xin chào", "intro_en": ""},
+        token_from=f"/surveys/versions/{vid}/builder",
+    )
+    assert header.status_code == 302
+    data = _definition(vid)
+    assert (data["title"], data["title_en"], data["intro"]) == (
+        "Phiếu đã đổi tên",
+        "Renamed",
+        "Xin chào",
+    )
+    assert client.get(f"/surveys/versions/{vid}/builder/sections/NOPE").status_code == 404

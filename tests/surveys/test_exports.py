@@ -119,3 +119,16 @@ def test_exports_need_surveys_view(login_as, surveys, client):
     assert client.get("/surveys/export/responses.csv").status_code == 403
     assert post_form(client, "/auth/logout", {}, token_from="/").status_code == 302
     assert client.get("/surveys/export/distribution.xlsx").status_code == 302  # to login
+
+
+def test_a_long_export_is_cut_and_says_so(login_as, surveys, client, monkeypatch):
+    from app.surveys import exports
+
+    _seed(client, surveys)
+    monkeypatch.setattr(exports, "MAX_RESPONSES", {"xlsx": 2, "csv": 3})
+    rows = _csv(login_as("admin").get("/surveys/export/responses.csv"))
+    assert len(rows) == 1 + 3 + 2  # header, 3 responses, a blank line and the note
+    assert rows[-1][0].startswith("Chỉ xuất 3 phiếu")
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/surveys/export/responses.xlsx").data))
+    values = [r[0] for r in book["Phiếu trả lời"].iter_rows(min_row=2, values_only=True)]
+    assert len([v for v in values if v and "/" in v and len(v) == 7]) == 2

@@ -1,0 +1,411 @@
+"""Analytics at province scale: item analysis, the pass-rate dashboard and the satisfaction
+report over ``flask demo generate`` data, against plain SQL scans of the same rows.
+
+Per database (SQLite, PostgreSQL), in one run on one fresh database:
+1. generate ``--attempts`` finished attempts of 60 items (default 100,000, all in one exam
+   so the item matrix is 100,000 × 60) and ``--responses`` survey responses (default
+   1,000,000) with ``app.cli.generate``, then ANALYZE; prints how long that took;
+2. measure the **floors** — plain SQL reading the same rows: the exam's attempt items
+   fetched in full, the attempts grouped by unit, the answers grouped by unit × question ×
+   value — and then each **measurement** of the registry ``MEASURES``: warm (one untimed
+   call first), the median of ``--repeat`` timed calls, and its ratio to its floor.
+   Cold measurements (the first page view that computes a cache) run once.
+
+The registry names the analytics functions and pages it calls; a measurement whose
+function or page does not exist (yet) is reported as unavailable, not as a failure, so the
+analytics modules can be plugged in as they land. Pages are requested in-process through
+Flask's test client with an admin's API token (no network, no gunicorn: the figures are the
+application's own time).
+
+    .venv/bin/python -m bench.analytics --small     # 5,000 attempts, 50,000 responses
+    .venv/bin/python -m bench.analytics             # the target: 100,000 × 60, 1,000,000
+
+Targets (issue 7): item analysis under 1 s, the dashboard and the satisfaction report
+under 1 s warm, each under 3 × its floor. Exit status 1 if a measured target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bench.harness import postgres_bench_url, save_result
+
+PG_BASE = os.environ.get(
+    "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+SMALL = {"attempts": 5_000, "responses": 50_000}
+TARGET_S, TARGET_RATIO = 1.0, 3.0
+
+
+@dataclass
+class Context:
+    """What the measurements need: the app, an admin's token, the generated ids."""
+
+    app: object
+    headers: dict[str, str]
+    exam_id: int
+    period_id: int
+    questionnaire_id: int
+
+
+@dataclass
+class Measure:
+    name: str
+    label: str
+    run: Callable[[Context], object]
+    floor: str | None = None  # the floor it is compared with (None: it is a floor)
+    cold: bool = False  # measured once, without warm-up (a cache being filled)
+    target: bool = True  # held to the targets
+
+
+MEASURES: list[Measure] = []
+
+
+def measure(name: str, label: str, **options) -> Callable:
+    """Register ``fn(ctx)`` as a measurement (the lead may add more the same way)."""
+
+    def register(fn: Callable[[Context], object]) -> Callable:
+        MEASURES.append(Measure(name, label, fn, **options))
+        return fn
+
+    return register
+
+
+class Unavailable(Exception):
+    """The function or page measured does not exist in this version of the code."""
+
+
+# --- floors: plain SQL over the same rows -------------------------------------------------
+
+
+def _scan(sql: str, params: dict) -> int:
+    """Run ``sql`` on the driver itself and fetch every row (in batches); returns rows."""
+    from app.extensions import db
+
+    with db.engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        is_pg = conn.dialect.name == "postgresql"
+        cursor = raw.cursor(name="floor") if is_pg else raw.cursor()
+        if is_pg:
+            cursor.itersize = 10_000
+            cursor.execute(sql.replace("?", "%s"), tuple(params.values()))
+        else:
+            cursor.execute(sql, tuple(params.values()))
+        count = 0
+        while batch := cursor.fetchmany(10_000):
+            count += len(batch)
+        cursor.close()
+        conn.rollback()
+    return count
+
+
+@measure("floor_items", "floor: the exam's attempt items, fetched in full", target=False)
+def floor_items(ctx: Context) -> int:
+    return _scan(
+        "SELECT i.attempt_id, i.position, i.credit FROM attempt_items i"
+        " JOIN attempts a ON a.id = i.attempt_id"
+        " WHERE a.exam_id = ? AND a.state = 'finished' ORDER BY i.attempt_id, i.position",
+        {"exam": ctx.exam_id},
+    )
+
+
+@measure("floor_attempts", "floor: attempts of the period grouped by unit", target=False)
+def floor_attempts(ctx: Context) -> int:
+    return _scan(
+        "SELECT p.unit_id, count(*), sum(CASE WHEN a.passed THEN 1 ELSE 0 END)"
+        " FROM attempts a JOIN exams e ON e.id = a.exam_id JOIN people p ON p.id = a.person_id"
+        " WHERE e.period_id = ? AND a.state = 'finished' GROUP BY p.unit_id",
+        {"period": ctx.period_id},
+    )
+
+
+@measure("floor_answers", "floor: answers grouped by unit × question × value", target=False)
+def floor_answers(ctx: Context) -> int:
+    return _scan(
+        "SELECT r.unit_id, a.question_id, a.choice, a.number, count(*)"
+        " FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id"
+        " WHERE r.flagged = ? GROUP BY r.unit_id, a.question_id, a.choice, a.number",
+        {"flagged": False},
+    )
+
+
+# --- the analytics, as functions and as pages ---------------------------------------------
+
+
+def _call(ctx: Context, fn: Callable[[], object]) -> object:
+    """``fn()`` inside a request signed in as the admin (scope clauses need a user)."""
+    from app.extensions import db
+
+    with ctx.app.test_request_context("/", headers=ctx.headers):
+        try:
+            return fn()
+        finally:
+            db.session.rollback()
+            db.session.remove()
+
+
+def _page(ctx: Context, endpoint: str, **args) -> int:
+    from flask import url_for
+    from werkzeug.routing import BuildError
+
+    with ctx.app.test_request_context():
+        try:
+            url = url_for(endpoint, **args)
+        except BuildError as exc:
+            raise Unavailable(f"no page {endpoint}") from exc
+    response = ctx.app.test_client().get(url, headers=ctx.headers)
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code}")
+    return len(response.data)
+
+
+def _import(module: str, name: str):
+    try:
+        return getattr(__import__(module, fromlist=[name]), name)
+    except (ImportError, AttributeError) as exc:
+        raise Unavailable(f"{module}.{name} does not exist") from exc
+
+
+@measure("item_analysis", "item analysis of the exam (computed, no cache)", floor="floor_items")
+def item_analysis(ctx: Context) -> object:
+    compute_exam = _import("app.analytics.item_cache", "compute_exam")
+    return _call(ctx, lambda: compute_exam(ctx.exam_id))
+
+
+@measure(
+    "item_page_cold",
+    "item analysis page, first view (fills the cache)",
+    floor="floor_items",
+    cold=True,
+    target=False,
+)
+def item_page_cold(ctx: Context) -> int:
+    return _page(ctx, "analytics.view_exam_items", exam_id=ctx.exam_id)
+
+
+@measure("item_page", "item analysis page, warm", floor="floor_items")
+def item_page(ctx: Context) -> int:
+    return _page(ctx, "analytics.view_exam_items", exam_id=ctx.exam_id)
+
+
+@measure("pass_rates", "pass-rate counts per unit × position (SQL)", floor="floor_attempts")
+def pass_rates(ctx: Context) -> object:
+    rates = _import("app.analytics", "rates")
+    f = rates.RateFilter(period_id=ctx.period_id, perm=None)
+    return _call(ctx, lambda: rates.by_unit_and_position(f))
+
+
+@measure("pass_rates_page", "unit pass-rate dashboard page, warm", floor="floor_attempts")
+def pass_rates_page(ctx: Context) -> int:
+    return _page(ctx, "analytics.pass_rates", period=ctx.period_id)
+
+
+@measure(
+    "satisfaction_rollups",
+    "satisfaction monthly rollups, built once",
+    floor="floor_answers",
+    cold=True,
+    target=False,
+)
+def satisfaction_rollups(ctx: Context) -> object:
+    refresh = _import("app.analytics.satisfaction_rollup", "refresh_rollups")
+
+    def build() -> object:
+        from app.extensions import db
+
+        done = refresh(force=True)
+        db.session.commit()
+        return done
+
+    return _call(ctx, build)
+
+
+@measure("satisfaction_report", "satisfaction report (function), warm", floor="floor_answers")
+def satisfaction_report(ctx: Context) -> object:
+    report = _import("app.analytics.satisfaction", "satisfaction_report")
+    response_filter = _import("app.surveys.queries", "ResponseFilter")
+    f = response_filter(questionnaire_id=ctx.questionnaire_id)
+    return _call(ctx, lambda: report(f))
+
+
+@measure("satisfaction_page", "satisfaction report page, warm", floor="floor_answers")
+def satisfaction_page(ctx: Context) -> int:
+    return _page(ctx, "analytics.satisfaction")
+
+
+# --- running ------------------------------------------------------------------------------
+
+
+@dataclass
+class Timing:
+    name: str
+    label: str
+    seconds: float | None = None
+    runs: list[float] = field(default_factory=list)
+    ratio: float | None = None
+    rows: int | None = None  # rows a floor read, bytes a page sent
+    error: str = ""
+    unavailable: bool = False
+
+
+def time_one(m: Measure, ctx: Context, repeat: int) -> Timing:
+    timing = Timing(m.name, m.label)
+    try:
+        if not m.cold:
+            m.run(ctx)  # warm-up: caches, query plans, imports
+        for _ in range(1 if m.cold else repeat):
+            started = time.perf_counter()
+            out = m.run(ctx)
+            timing.rows = out if isinstance(out, int) else None
+            timing.runs.append(round(time.perf_counter() - started, 4))
+    except Unavailable as exc:
+        timing.unavailable, timing.error = True, str(exc)
+    except Exception as exc:  # a broken measurement must not stop the run
+        timing.error = f"{type(exc).__name__}: {exc}"[:300]
+    if timing.runs:
+        timing.seconds = round(statistics.median(timing.runs), 4)
+    return timing
+
+
+def prepare(url: str, args) -> tuple[Context, dict]:
+    """Fresh schema, generated data, ANALYZE; the context and what generation took."""
+    import sqlalchemy as sa
+
+    from app import create_app
+    from app.auth.services import issue_token
+    from app.cli.generate import generate_data
+    from app.config import Config
+    from app.extensions import db
+    from app.models import Account, Exam, Questionnaire
+
+    cache = tempfile.mkdtemp(prefix="analytics-charts-")
+    app = create_app(Config, {"SQLALCHEMY_DATABASE_URI": url, "CHART_CACHE_DIR": cache})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        result = generate_data(args.attempts, args.responses, periods=args.periods)
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+        admin = db.session.scalar(sa.select(Account).where(Account.username == "admin"))
+        token = issue_token(admin, name="bench")[0]
+        exam = db.session.scalar(sa.select(Exam).order_by(Exam.id.desc()))
+        questionnaire = db.session.scalar(sa.select(Questionnaire.id).order_by(Questionnaire.id))
+        context = Context(
+            app, {"Authorization": f"Bearer {token}"}, exam.id, exam.period_id, questionnaire
+        )
+        db.session.commit()
+    generated = {
+        "attempts": result.attempts,
+        "items": result.items,
+        "responses": result.responses,
+        "answers": result.answers,
+        "people_added": result.people_added,
+        "seconds": result.seconds,
+    }
+    return context, generated
+
+
+def run_database(kind: str, url: str, args) -> dict:
+    context, generated = prepare(url, args)
+    print(
+        f"{kind:10} generated {generated['attempts']:,} attempts ({generated['items']:,} items)"
+        f" + {generated['responses']:,} responses ({generated['answers']:,} answers)"
+        f" in {generated['seconds']} s",
+        flush=True,
+    )
+    timings: dict[str, Timing] = {}
+    with context.app.app_context():
+        for m in MEASURES:
+            if args.only and m.name not in args.only and m.floor is not None:
+                continue
+            timings[m.name] = t = time_one(m, context, args.repeat)
+            floor = timings.get(m.floor) if m.floor else None
+            if t.seconds is not None and floor is not None and floor.seconds:
+                t.ratio = round(t.seconds / floor.seconds, 2)
+            print(f"{'':10} {_line(m, t)}", flush=True)
+        if not args.keep:
+            from app.extensions import db
+
+            db.drop_all()
+            db.engine.dispose()
+    return {
+        "database": kind,
+        "generated": generated,
+        "timings": [vars(t) for t in timings.values()],
+    }
+
+
+def _line(m: Measure, t: Timing) -> str:
+    if t.unavailable:
+        return f"{m.label}: unavailable ({t.error})"
+    if t.error:
+        return f"{m.label}: ERROR {t.error}"
+    ratio = f" = {t.ratio:.1f} × floor" if t.ratio is not None else ""
+    if m.floor is None and t.rows is not None:
+        ratio = f" ({t.rows:,} rows)"
+    target = f" (target < {TARGET_S:g} s, < {TARGET_RATIO:g} ×)" if m.target else ""
+    return f"{m.label}: {t.seconds:.3f} s{ratio}{target}"
+
+
+def missed(result: dict) -> list[str]:
+    """Measurements held to a target that missed it (time or ratio)."""
+    names = {m.name for m in MEASURES if m.target}
+    return [
+        t["name"]
+        for t in result["timings"]
+        if t["name"] in names
+        and t["seconds"] is not None
+        and (t["seconds"] >= TARGET_S or (t["ratio"] or 0) >= TARGET_RATIO)
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--attempts", type=int, default=100_000)
+    parser.add_argument("--responses", type=int, default=1_000_000)
+    parser.add_argument("--periods", type=int, default=1, help="exams (one per half-year)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--small", action="store_true", help="5,000 attempts, 50,000 responses")
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--keep", action="store_true", help="keep the generated databases")
+    parser.add_argument(
+        "--only",
+        type=lambda v: set(v.split(",")),
+        default=set(),
+        help="measurements to run (comma-separated names; the floors always run)",
+    )
+    args = parser.parse_args(argv)
+    if args.small:
+        args.attempts, args.responses = SMALL["attempts"], SMALL["responses"]
+    results, failures = [], []
+    for kind in args.databases.split(","):
+        folder = tempfile.mkdtemp(prefix="analytics-") if kind == "sqlite" else None
+        url = (
+            f"sqlite:///{folder}/bench.sqlite3"
+            if folder
+            else postgres_bench_url(PG_BASE, "onestop_bench_analytics")
+        )
+        try:
+            result = run_database(kind, url, args)
+        finally:
+            if folder and not args.keep:
+                shutil.rmtree(folder, ignore_errors=True)
+        results.append(result)
+        failures += [f"{kind}:{name}" for name in missed(result)]
+    sizes = {"attempts": args.attempts, "responses": args.responses, "periods": args.periods}
+    print(f"results: {save_result('analytics', {'sizes': sizes, 'runs': results})}")
+    if failures:
+        print("missed target: " + ", ".join(failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
