@@ -72,6 +72,9 @@ class Config:
     EXAM_GRACE_SECONDS = 30  # answers this long after the deadline are still accepted
     ITEM_STATS_MIN_N = 20  # attempts before an item's statistics flag it or steer the draw
     CHART_CACHE_DIR = ""  # rendered charts; default instance/cache/charts
+    # Reverse proxies in front (nginx: 1). Their X-Forwarded-For/-Proto then give the
+    # client's address (rate limits key on it) and scheme; 0 trusts no such header.
+    TRUSTED_PROXIES = 0
     # HR policy (PRODUCT.md "Policy defaults"); every one can be set from the environment.
     POLICY_COMMEND_MIN_PERIODS = 2  # met the requirement at least this often in the window
     POLICY_WINDOW_PERIODS = 10  # the programme's window: the latest N periods (5 years)
@@ -102,6 +105,7 @@ class Config:
         settings["CHART_CACHE_DIR"] = os.environ.get("CHART_CACHE_DIR") or str(
             Path(instance_path) / "cache" / "charts"
         )
+        settings["TRUSTED_PROXIES"] = int(os.environ.get("TRUSTED_PROXIES", cls.TRUSTED_PROXIES))
         for name in ("POLICY_COMMEND_MIN_PERIODS", "POLICY_WINDOW_PERIODS", "POLICY_MIN_RATINGS"):
             settings[name] = int(os.environ.get(name, getattr(cls, name)))
         settings["VERDICT_RULE"] = os.environ.get("VERDICT_RULE", cls.VERDICT_RULE)

@@ -24,6 +24,7 @@ def test_public_endpoints_are_the_expected_few(app):
         "api_auth.issue_token",
         "auth.login",
         "auth.setup",
+        "main.healthz",
         "main.home",
         "main.set_language",
         "static",

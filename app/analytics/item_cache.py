@@ -127,7 +127,7 @@ def _store(kind: str, scope_id: int, fingerprint: str, payload: dict) -> ItemSta
 def compute_exam(exam_id: int) -> dict[str, Any]:
     """The item analysis of an exam, computed now (no cache)."""
     rows = exam_data.load_exam_rows(exam_id)
-    infos = exam_data.version_infos(rows.version.tolist(), exam_id)
+    infos = exam_data.version_infos(np.unique(rows.version).tolist(), exam_id)
     return analyse_exam(rows, infos, min_n=min_n())
 
 
@@ -183,7 +183,11 @@ def compute_questions(question_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
 
 def _save_question(question_id: int, fingerprint: str, payload: dict) -> ItemStatsCache:
     computations["question"] += 1
-    _write_version_stats(question_id, payload)
+    try:
+        with db.session.begin_nested():
+            _write_version_stats(question_id, payload)
+    except IntegrityError:  # another request wrote the same figures meanwhile
+        log.info("item analysis: version stats of question %s written concurrently", question_id)
     return _store("question", question_id, fingerprint, payload)
 
 

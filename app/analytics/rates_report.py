@@ -175,7 +175,6 @@ class PassRates:
     @cached_property
     def group_rows(self) -> list[RateRow]:
         """The disjoint groups compared with each other (tree order)."""
-
         grouped: dict[tuple[int, bool], Counts] = {}
         for unit_id, counts in self.leaf_counts.items():
             key = self.group_of(unit_id)

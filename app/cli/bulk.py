@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from app.extensions import db
 
 BATCH = 5_000
+SQLITE_CACHE_KB = 256 * 1024  # page cache while loading: index pages stay in memory
 
 
 def _sqlite_date(value: date | None) -> str | None:
@@ -120,6 +121,7 @@ def bulk_load(tables: Sequence[sa.Table]) -> Iterator[Callable[[], None]]:
     rolls back on error."""
     conn = db.session.connection()
     if conn.dialect.name != "postgresql":
+        conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")  # this connection
         try:
             yield db.session.commit
             db.session.commit()

@@ -1,13 +1,15 @@
-"""Home page per role, and the language switch."""
+"""Home page per role, the language switch, and the health check for the load balancer."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, redirect, render_template, request, session, url_for
+import sqlalchemy as sa
+from flask import current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from app.access import ROLE_LABELS, public
+from app.extensions import db
 from app.main import bp
 from app.main.navigation import nav_items
 
@@ -29,9 +31,6 @@ def home():
 
 
 def _unit_names(grants) -> dict[int, str]:
-    import sqlalchemy as sa
-
-    from app.extensions import db
     from app.models import Unit
 
     ids = {g.unit_id for g in grants}
@@ -51,3 +50,21 @@ def set_language(lang: str):
     if not target.startswith("/") or parts.netloc or parts.scheme:
         target = url_for("main.home")
     return redirect(target)
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    """200 when this instance answers and reaches its database, else 503 (for nginx or a
+    load balancer; Redis is left out on purpose: its loss must not empty the whole pool)."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("health check: the database does not answer")
+        response = jsonify(status="error", database=False)
+        response.status_code = 503
+    else:
+        response = jsonify(status="ok", database=True)
+    response.headers["Cache-Control"] = "no-store"
+    return response

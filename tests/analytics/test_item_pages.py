@@ -175,3 +175,17 @@ def test_question_page_per_exam_and_overall(login_as, flagged_exam):
     assert four["discrimination_index"] == pytest.approx(0.0, abs=1e-12)
     hr = switch_user(client, login_as, "hr")
     assert hr.get(f"/analytics/questions/{question_id}").status_code == 403
+
+
+def test_question_never_used_and_links_from_bank_and_results(login_as, demo_bank):
+    unused = choice_versions(1)[0]
+    client = login_as("author")
+    bank_page = client.get(f"/bank/questions/{unused.question_id}").get_data(as_text=True)
+    assert f"/analytics/questions/{unused.question_id}" in bank_page
+    page = client.get(f"/analytics/questions/{unused.question_id}").get_data(as_text=True)
+    assert "chưa có trong bài làm nào đã nộp" in page
+    assert client.get("/analytics/questions/999999").status_code == 404
+    exam = make_exam()
+    hr = switch_user(client, login_as, "hr")
+    results = hr.get(f"/exams/{exam.id}/results").get_data(as_text=True)
+    assert f"/analytics/exams/{exam.id}/items" in results

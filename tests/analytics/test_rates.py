@@ -167,6 +167,7 @@ def test_topic_means_share_at_half_and_weakness_order(demo):
     for unit_code, law_pct, it_pct in [("ST-LH", 0.9, 0.4), ("ST-LH", 0.7, 0.5),
                                        ("ST-AN", 0.5, 0.2), ("ST-AN", 0.3, 0.3)]:  # fmt: skip
         data.sit(e, data.person(unit_code), True, topics={law.id: law_pct, it.id: it_pct})
+    data.sit(e, data.person("ST-AN"), True)  # paper totals: no topic scores, not counted
     retaker = data.person("ST-AN")
     data.sit(e, retaker, False, topics={law.id: 0.0, it.id: 0.0})
     retest = data.exam(p, "Thi lại", retest_of=e)

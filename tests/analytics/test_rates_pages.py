@@ -180,3 +180,18 @@ def test_chart_images_reuse_the_page_figures_and_only_for_the_same_scope(app, lo
         assert chart_store.recall(key, province).title == "Tỉ lệ đạt theo đơn vị"
         assert chart_store.recall(key, (data.unit("ST-LH").path,)) is None  # recomputed
         assert chart_store.recall("../../etc/passwd", province) is None
+
+
+def test_filters_by_exam_and_a_changed_period_drops_the_exam(login_as, scenario):
+    client = login_as("hr")
+    retest = data.exam(scenario, "Thi lại đợt 1")
+    data.sit(retest, data.person("ST-AN"), True)
+    other = data.period("6 tháng cuối năm 2027", data.date(2027, 7, 1))
+    db.session.commit()
+    only = client.get(f"/analytics/pass-rates?exam={retest.id}").get_data(as_text=True)
+    assert "Đang xem riêng bài" in only and "1 / 1 người đạt" in only
+    moved = client.get(f"/analytics/pass-rates?exam={retest.id}&period={other.id}")
+    assert "Đang xem riêng bài" not in moved.get_data(as_text=True)
+    assert "Chưa ai thi" in moved.get_data(as_text=True)
+    assert client.get("/analytics/pass-rates?period=999999").status_code == 404
+    assert client.get("/analytics/pass-rates?exam=999999").status_code == 404

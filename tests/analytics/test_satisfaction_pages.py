@@ -127,3 +127,18 @@ def test_api_answers_the_report_with_officer_privacy(client, survey):  # noqa: F
     assert client.get(f"{API}?channel=fax", headers=headers).status_code == 422
     spec = client.get("/api/v1/openapi.json").json
     assert "/api/v1/analytics/satisfaction" in spec["paths"]
+
+
+def test_dossier_ratings_keep_the_procedure_for_statistics(client, survey):  # noqa: F811
+    from app.models import Dossier, SurveyResponse
+
+    dossier = db.session.scalar(sa.select(Dossier).where(Dossier.used.is_(False)).limit(1))
+    body = {"dossier_code": dossier.code, "answers": {"officer_rating": 4, "overall": 5}}
+    assert client.post("/api/v1/public/responses", json=body).status_code == 201
+    stored = db.session.scalar(sa.select(SurveyResponse))
+    assert (stored.verified, stored.procedure) == (True, dossier.procedure)
+    ratings(survey, "ST-LH", "overall", [1])  # a QR response: no procedure
+    headers = api_token(client, "admin")
+    procedure = {"procedure": dossier.procedure}
+    assert client.get(API, headers=headers, query_string=procedure).json["n"] == 1
+    assert client.get(API, headers=headers).json["n"] == 2

@@ -45,14 +45,18 @@ class Selection:
 
 
 def selection_from_args() -> Selection:
-    """Period (default: current or latest), exam of that period, unit in scope (else 404)."""
+    """Period (default: current or latest), an exam of that period (its period wins when only
+    the exam is given), a unit in the caller's scope (else 404)."""
     sel = Selection()
-    exam_id, unit_id = request.args.get("exam", type=int), request.args.get("unit", type=int)
+    period_id, exam_id = request.args.get("period", type=int), request.args.get("exam", type=int)
     if exam_id:
         sel.exam = db.session.get(Exam, exam_id) or abort(404)
-        sel.period = sel.exam.period
-    else:
-        sel.period = period_or_current(request.args.get("period", type=int))
+        if period_id and sel.exam.period_id != period_id:
+            sel.exam = None  # the period was changed in the form: the exam no longer applies
+    sel.period = sel.exam.period if sel.exam else period_or_current(period_id)
+    if period_id and sel.period is None:
+        abort(404)
+    unit_id = request.args.get("unit", type=int)
     if unit_id:
         sel.unit = get_in_scope_or_404(Unit, unit_id, Perm.ANALYTICS_VIEW, Unit.path)
     for name, value in (("period", sel.period), ("exam", sel.exam), ("unit", sel.unit)):
