@@ -2,9 +2,10 @@
 
 ``insert_attempts(exam, forms, credits, choices)``: attempt i holds the versions
 ``forms[i]`` at positions 1..k with ``credits[i][j]`` (a fraction of mark 1) and, for
-choice questions, the stored option ``choices[i][j]`` ("A", "B", … or None for blank; by default the key "A" for credit 1
-and "B" otherwise, so re-scoring agrees), written as the display id of an identity
-layout, like a real response. The versions used have their key first.
+choice questions, the stored option ``choices[i][j]`` ("A", "B", … or None for blank;
+by default the key "A" for credit 1 and "B" otherwise, so re-scoring agrees), written
+as the display id of an identity layout, like a real response. The versions used have
+their key first.
 """
 
 from __future__ import annotations
