@@ -88,11 +88,11 @@ class Unavailable(Exception):
 # --- floors: plain SQL over the same rows -------------------------------------------------
 
 
-def _scan(sql: str, params: dict) -> int:
+def _scan(ctx: Context, sql: str, params: dict) -> int:
     """Run ``sql`` on the driver itself and fetch every row (in batches); returns rows."""
     from app.extensions import db
 
-    with db.engine.connect() as conn:
+    with ctx.app.app_context(), db.engine.connect() as conn:
         raw = conn.connection.driver_connection
         is_pg = conn.dialect.name == "postgresql"
         cursor = raw.cursor(name="floor") if is_pg else raw.cursor()
@@ -112,6 +112,7 @@ def _scan(sql: str, params: dict) -> int:
 @measure("floor_items", "floor: the exam's attempt items, fetched in full", target=False)
 def floor_items(ctx: Context) -> int:
     return _scan(
+        ctx,
         "SELECT i.attempt_id, i.position, i.credit FROM attempt_items i"
         " JOIN attempts a ON a.id = i.attempt_id"
         " WHERE a.exam_id = ? AND a.state = 'finished' ORDER BY i.attempt_id, i.position",
@@ -122,6 +123,7 @@ def floor_items(ctx: Context) -> int:
 @measure("floor_attempts", "floor: attempts of the period grouped by unit", target=False)
 def floor_attempts(ctx: Context) -> int:
     return _scan(
+        ctx,
         "SELECT p.unit_id, count(*), sum(CASE WHEN a.passed THEN 1 ELSE 0 END)"
         " FROM attempts a JOIN exams e ON e.id = a.exam_id JOIN people p ON p.id = a.person_id"
         " WHERE e.period_id = ? AND a.state = 'finished' GROUP BY p.unit_id",
@@ -132,6 +134,7 @@ def floor_attempts(ctx: Context) -> int:
 @measure("floor_answers", "floor: answers grouped by unit × question × value", target=False)
 def floor_answers(ctx: Context) -> int:
     return _scan(
+        ctx,
         "SELECT r.unit_id, a.question_id, a.choice, a.number, count(*)"
         " FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id"
         " WHERE r.flagged = ? GROUP BY r.unit_id, a.question_id, a.choice, a.number",
@@ -329,20 +332,22 @@ def run_database(kind: str, url: str, args) -> dict:
         flush=True,
     )
     timings: dict[str, Timing] = {}
+    # No app context is held here: each call and each page request gets its own, hence its
+    # own database session, as in the running application.
+    for m in MEASURES:
+        if args.only and m.name not in args.only and m.floor is not None:
+            continue
+        timings[m.name] = t = time_one(m, context, args.repeat)
+        floor = timings.get(m.floor) if m.floor else None
+        if t.seconds is not None and floor is not None and floor.seconds:
+            t.ratio = round(t.seconds / floor.seconds, 2)
+        print(f"{'':10} {_line(m, t)}", flush=True)
     with context.app.app_context():
-        for m in MEASURES:
-            if args.only and m.name not in args.only and m.floor is not None:
-                continue
-            timings[m.name] = t = time_one(m, context, args.repeat)
-            floor = timings.get(m.floor) if m.floor else None
-            if t.seconds is not None and floor is not None and floor.seconds:
-                t.ratio = round(t.seconds / floor.seconds, 2)
-            print(f"{'':10} {_line(m, t)}", flush=True)
-        if not args.keep:
-            from app.extensions import db
+        from app.extensions import db
 
+        if not args.keep:
             db.drop_all()
-            db.engine.dispose()
+        db.engine.dispose()
     return {
         "database": kind,
         "generated": generated,

@@ -131,6 +131,26 @@ def weakness_table(report: PassRates) -> Table:
     return Table(_("Bản đồ chủ đề yếu"), columns, body, notes=notes)
 
 
+def comparison_notes(report: PassRates) -> list[str]:
+    """The test of the unit comparison, as lines under the table."""
+    result = report.comparison
+    if result.statistic is None:
+        return [_("Kiểm định chi bình phương: không tính được (%(r)s).", r=result.reason)]
+    lines = [
+        _(
+            "Kiểm định chi bình phương (Pearson): χ² = %(x).3f; bậc tự do = %(df)d; p = %(p).4f.",
+            x=result.statistic,
+            df=int(result.df or 0),
+            p=result.p_value,
+        )
+    ]
+    if result.fisher_p_value is not None:
+        lines.append(_("Kiểm định chính xác Fisher: p = %(p).4f.", p=result.fisher_p_value))
+    if result.caveat:
+        lines.append(_("Lưu ý: %(c)s", c=result.caveat))
+    return lines  # fmt: skip
+
+
 def table_for(report: PassRates, name: str) -> Table:
     """The table of one section (``TABLES``); KeyError for an unknown name."""
     if name == "summary":
@@ -141,11 +161,14 @@ def table_for(report: PassRates, name: str) -> Table:
         return Table(_("Kết quả theo chủ đề"), topic_columns(), body, notes=topic_notes())
     if name == "weakness":
         return weakness_table(report)
+    if name == "groups":
+        table = _rate_table(_("So sánh đơn vị"), _("Đơn vị"), report.group_rows)
+        table.notes = [*comparison_notes(report), *table.notes]
+        return table
     title, first, rows = {
         "trend": (_("Tỉ lệ đạt qua các kỳ"), _("Kỳ"), lambda: report.trend_rows),
         "units": (_("Tỉ lệ đạt theo đơn vị"), _("Đơn vị (gồm đơn vị cấp dưới)"),
                   lambda: report.unit_rows),
-        "groups": (_("So sánh đơn vị"), _("Đơn vị"), lambda: report.group_rows),
         "positions": (_("Tỉ lệ đạt theo vị trí"), _("Vị trí việc làm"),
                       lambda: report.position_rows),
         "exams": (_("Tỉ lệ đạt theo bài kiểm tra"), _("Bài kiểm tra"), lambda: report.exam_rows),

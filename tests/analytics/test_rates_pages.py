@@ -195,3 +195,8 @@ def test_filters_by_exam_and_a_changed_period_drops_the_exam(login_as, scenario)
     assert "Chưa ai thi" in moved.get_data(as_text=True)
     assert client.get("/analytics/pass-rates?period=999999").status_code == 404
     assert client.get("/analytics/pass-rates?exam=999999").status_code == 404
+
+
+def test_the_comparison_download_carries_the_test_and_its_caveat(login_as, scenario):
+    text = login_as("hr").get("/analytics/pass-rates/groups.csv").data.decode("utf-8-sig")
+    assert "χ² = " in text and "Lưu ý: có tần số kỳ vọng < 5" in text
