@@ -29,6 +29,7 @@ from app.analytics.satisfaction_stats import (
     SeedResult,
     factor_indices,
     overall_index,
+    satisfied_share,
     scale_summary,
     seed_result,
     share_of,
@@ -163,8 +164,9 @@ def question_result(q: Question, counts: dict) -> QuestionResult:
 
 
 def _scale_items(questions: list[Question], counts: dict[str, dict]) -> dict:
+    """{key: (factor, answers, share satisfied)} of the 5-level items with a factor."""
     return {
-        q.key: (q.factor, scale_summary(counts[q.key]))
+        q.key: (q.factor, *satisfied_share(counts[q.key]))
         for q in questions
         if q.qtype is QuestionType.SCALE5 and q.factor
     }
@@ -195,7 +197,7 @@ def _alphas(f: ResponseFilter, questions: list[Question], n: int) -> tuple[dict,
         return {}, False
     a, r = SurveyAnswer, SurveyResponse
     columns = [
-        sa.func.max(sa.case((a.question_id.in_(q.ids), a.number))).label(f"x{i}")
+        sa.func.max(sa.case((a.question_id.in_(q.ids), a.number), else_=0)).label(f"x{i}")
         for i, q in enumerate(items)
     ]
     stmt = (
@@ -210,8 +212,9 @@ def _alphas(f: ResponseFilter, questions: list[Question], n: int) -> tuple[dict,
     if sampled:  # ids are random hex: an id range is a simple random sample
         below = format(math.ceil(ALPHA_SAMPLE / n * 16**6), "06x")
         stmt = stmt.where(a.response_id < below, r.id < below)  # both: either table leads
-    rows = db.session.execute(stmt).all()
+    rows = [tuple(row) for row in db.session.execute(stmt)]
     matrix = np.array(rows, dtype=float).reshape(len(rows), len(items))
+    matrix[matrix < 1] = np.nan  # 0: not answered (levels are 1–5)
     return {k: cronbach_alpha(matrix[:, cols]) for k, cols in factors.items()}, sampled
 
 
@@ -308,7 +311,7 @@ def _trend(questions, cube: dict[tuple, int], per_month: dict, periods) -> list[
             TrendPoint(
                 label,
                 sum(per_month.get((m,), 0) for m in members),
-                scale_summary(counts[overall.key]) if overall else None,
+                scale_summary(counts[overall.key], with_mean=False) if overall else None,
                 overall_index(factors),
             )
         )

@@ -25,7 +25,7 @@ from app.analytics.satisfaction_stats import ScaleSummary, compare_levels, scale
 from app.extensions import db
 from app.models import Person, Unit
 
-MAX_COMPARE_GROUPS = 12
+MAX_COMPARE_GROUPS = 15
 
 
 @dataclass
@@ -79,7 +79,7 @@ def unit_groups(
                 pooled[owner][level] += c
     parents = {u.path for u in units}
     result = [
-        GroupRow(gid, label, scale_summary(pooled[gid]),
+        GroupRow(gid, label, scale_summary(pooled[gid], with_mean=False),
                  any(p != path and p.startswith(path) for p in parents))
         for gid, label, path in groups
     ]  # fmt: skip
@@ -109,4 +109,4 @@ def officer_rows(rows: dict[int, dict[int, int]]) -> list[GroupRow]:
     people = db.session.execute(
         sa.select(Person.id, Person.full_name).where(Person.id.in_(ids)).order_by(Person.sort_key)
     )
-    return [GroupRow(pid, name, scale_summary(rows[pid])) for pid, name in people]
+    return [GroupRow(pid, name, scale_summary(rows[pid], with_mean=False)) for pid, name in people]

@@ -174,7 +174,7 @@ def _group_table(title: str, first: str, groups, officer: bool) -> Table:
             g.label,
             g.summary.n,
             *share_cells(g.summary.satisfied, officer),
-            None if hidden(g.summary.n, officer) else num(g.summary.mean.estimate),
+            None if hidden(g.summary.n, officer) else num(g.summary.average),
             note(g.summary.n, officer),
         ]
         for g in groups

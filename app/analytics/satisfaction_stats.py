@@ -72,13 +72,25 @@ SEED_INDICATORS: tuple[SeedDefinition, ...] = (
 
 @dataclass(frozen=True)
 class ScaleSummary:
-    """One 5-level item: counts per level, percent satisfied and mean, with intervals."""
+    """One 5-level item: counts per level, percent satisfied and mean, with intervals.
+
+    ``mean`` (a t interval) is None when not asked for: group rows only need the average.
+    """
 
     n: int
     counts: tuple[int, ...]  # levels 1..5
     satisfied: Interval
-    mean: Interval
+    mean: Interval | None
     reliable: bool
+
+    @property
+    def average(self) -> float | None:
+        """The mean level (no interval)."""
+        return (
+            sum(v * c for v, c in zip(LEVELS, self.counts, strict=True)) / self.n
+            if self.n
+            else None
+        )
 
 
 @dataclass(frozen=True)
@@ -112,19 +124,31 @@ class SeedResult:
         return "same"
 
 
-def scale_summary(counts: Mapping[int, int], min_n: int = DEFAULT_MIN_N) -> ScaleSummary:
-    """Summary of a 5-level item from ``{level: count}`` (other keys are ignored)."""
-    per_level = tuple(int(counts.get(level, 0)) for level in LEVELS)
+def _levels(counts: Mapping[int, int]) -> tuple[int, ...]:
+    return tuple(int(counts.get(level, 0)) for level in LEVELS)
+
+
+def satisfied_share(counts: Mapping[int, int]) -> tuple[int, float | None]:
+    """(answers, share at levels 4–5) of a 5-level item, without an interval."""
+    per_level = _levels(counts)
     n = sum(per_level)
-    satisfied = sum(
-        c for level, c in zip(LEVELS, per_level, strict=True) if level >= SATISFIED_FROM
-    )
-    values = np.repeat(np.asarray(LEVELS, dtype=float), per_level)
+    return n, (sum(per_level[SATISFIED_FROM - 1 :]) / n if n else None)
+
+
+def scale_summary(
+    counts: Mapping[int, int], min_n: int = DEFAULT_MIN_N, *, with_mean: bool = True
+) -> ScaleSummary:
+    """Summary of a 5-level item from ``{level: count}`` (other keys are ignored)."""
+    per_level = _levels(counts)
+    n = sum(per_level)
+    mean = None
+    if with_mean:
+        mean = t_interval(np.repeat(np.asarray(LEVELS, dtype=float), per_level))
     return ScaleSummary(
         n=n,
         counts=per_level,
-        satisfied=wilson_interval(satisfied, n),
-        mean=t_interval(values),
+        satisfied=wilson_interval(sum(per_level[SATISFIED_FROM - 1 :]), n),
+        mean=mean,
         reliable=is_reliable_n(n, min_n),
     )
 
@@ -135,28 +159,28 @@ def share_of(successes: int, n: int, min_n: int = DEFAULT_MIN_N) -> tuple[Interv
 
 
 def factor_indices(
-    items: Mapping[str, tuple[str, ScaleSummary]],
+    items: Mapping[str, tuple[str, int, float | None]],
     alphas: Mapping[str, AlphaResult],
     min_n: int = DEFAULT_MIN_N,
 ) -> list[FactorIndex]:
-    """Index per factor A–E from ``{item key: (factor, summary)}``; factors without items skipped.
+    """Index per factor A–E from ``{item key: (factor, answers, share satisfied)}``.
 
-    An item with no answers does not enter the mean; a factor with no answered item has
-    ``index`` None. ``reliable`` needs every averaged item to have ``min_n`` answers.
+    Factors without items are skipped. An item with no answers does not enter the mean;
+    a factor with no answered item has ``index`` None. ``reliable`` needs every averaged
+    item to have ``min_n`` answers.
     """
     result = []
     for factor in FACTORS:
-        members = [(key, s) for key, (f, s) in items.items() if f == factor]
+        members = [(key, n, share) for key, (f, n, share) in items.items() if f == factor]
         if not members:
             continue
-        shares = [s.satisfied.estimate for _k, s in members if s.satisfied.estimate is not None]
-        answered = [s.n for _k, s in members if s.n > 0]
+        shares = [share for _k, _n, share in members if share is not None]
         index = 100.0 * float(np.mean(shares)) if shares else None
-        n_min = min(answered, default=0)
+        n_min = min((n for _k, n, _s in members if n > 0), default=0)
         result.append(
             FactorIndex(
                 factor=factor,
-                items=tuple(k for k, _s in members),
+                items=tuple(k for k, _n, _s in members),
                 index=index,
                 n_min=n_min,
                 alpha=alphas.get(factor),

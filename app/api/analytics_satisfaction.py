@@ -60,7 +60,9 @@ class SatisfactionQuestionOut(Schema):
     factor = fields.String()
     n = fields.Integer()
     counts = fields.Dict(keys=fields.String(), values=fields.Integer())
-    satisfied = fields.Nested(SatisfactionIntervalOut, allow_none=True, metadata={"description": "4–5"})
+    satisfied = fields.Nested(
+        SatisfactionIntervalOut, allow_none=True, metadata={"description": "4–5"}
+    )
     mean = fields.Nested(SatisfactionIntervalOut, allow_none=True)
 
 
@@ -147,7 +149,7 @@ def _question(q, officer: bool) -> dict:
 
 
 def _group(g, officer: bool) -> dict:
-    mean = None if hidden(g.summary.n, officer) else g.summary.mean.estimate
+    mean = None if hidden(g.summary.n, officer) else g.summary.average
     return {"id": g.key, "label": g.label, "satisfied": _interval(g.summary.satisfied, officer),
             "mean": mean}  # fmt: skip
 

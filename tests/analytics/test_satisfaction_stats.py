@@ -9,6 +9,7 @@ from app.analytics.satisfaction_stats import (
     compare_levels,
     factor_indices,
     overall_index,
+    satisfied_share,
     scale_summary,
     seed_result,
     share_of,
@@ -33,17 +34,20 @@ def test_scale_summary_by_hand() -> None:
     assert s.mean.lower == pytest.approx(3.6 - 0.96566, abs=1e-5)
     assert s.mean.upper == pytest.approx(3.6 + 0.96566, abs=1e-5)
     assert not s.reliable  # n = 10 < 30
+    assert s.average == pytest.approx(3.6)
+    assert scale_summary({5: 1}, with_mean=False).mean is None
 
 
 def test_factor_and_overall_index_by_hand() -> None:
     # A: items 8/10 and 6/10 satisfied -> (80 + 60) / 2 = 70; B: 9/10 -> 90;
     # an unanswered A item is left out of the mean; overall = (70 + 90) / 2 = 80.
     items = {
-        "a1": ("A", scale_summary({5: 8, 1: 2})),
-        "a2": ("A", scale_summary({4: 6, 3: 4})),
-        "a3": ("A", scale_summary({})),
-        "b1": ("B", scale_summary({4: 9, 2: 1})),
+        "a1": ("A", *satisfied_share({5: 8, 1: 2})),
+        "a2": ("A", *satisfied_share({4: 6, 3: 4})),
+        "a3": ("A", *satisfied_share({})),
+        "b1": ("B", *satisfied_share({4: 9, 2: 1})),
     }
+    assert items["a1"] == ("A", 10, 0.8) and items["a3"] == ("A", 0, None)
     factors = factor_indices(items, {})
     assert [(f.factor, f.index, f.n_min, f.items) for f in factors] == [
         ("A", pytest.approx(70.0), 10, ("a1", "a2", "a3")),
