@@ -6,13 +6,13 @@ the start instead of failing with "database is locked" when a read lock cannot b
 upgraded mid-transaction. PostgreSQL: pre-ping so a restarted server is survived.
 
 ``sql_fold`` is ``app.text.fold`` inside SQL (searches that ignore case and diacritics):
-a function registered on every SQLite connection, ``lower(translate(…))`` on PostgreSQL.
+a function registered on every SQLite connection, ``normalize``/``regexp_replace`` on
+PostgreSQL.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import threading
 from typing import Any
 
@@ -49,27 +49,21 @@ def _fold_or_none(value: str | None) -> str | None:
     return None if value is None else fold(value)
 
 
-@functools.cache
-def _fold_table() -> tuple[str, str]:
-    """The letters ``fold`` turns into one ASCII letter (Latin-1 … Latin Extended Additional)."""
-    source, target = [], []
-    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
-        folded = fold(chr(code))
-        if len(folded) == 1 and folded.isascii() and folded.isalpha():
-            source.append(chr(code))
-            target.append(folded)
-    return "".join(source), "".join(target)
+COMBINING_MARKS = "[\u0300-\u036f]"  # every mark of Vietnamese letters, once decomposed
 
 
 def sql_fold(expr: Any, dialect: str) -> sa.ColumnElement[str]:
-    """``fold(expr)`` as SQL for ``dialect`` ("sqlite" or "postgresql"); text stored NFC.
+    """``fold(expr)`` as SQL for ``dialect`` ("sqlite" or "postgresql").
 
-    Unlike ``fold`` it keeps runs of spaces, which does not matter to word searches.
+    PostgreSQL: decompose (NFD), drop the combining marks, đ → d, then lower-case (ASCII
+    by then, so the database's locale does not matter). Unlike ``fold`` it keeps runs of
+    spaces, which does not matter to word searches.
     """
     if dialect == "sqlite":
         return sa.func.fold_text(expr)
-    source, target = _fold_table()
-    return sa.func.lower(sa.func.translate(expr, source, target))
+    decomposed = sa.func.normalize(expr, sa.literal_column("NFD"))
+    bare = sa.func.regexp_replace(decomposed, COMBINING_MARKS, "", "g")
+    return sa.func.lower(sa.func.translate(bare, "Đđ", "dd"))
 
 
 # Threads of one process queue for SQLite's write lock on a Python lock (first come, first

@@ -56,6 +56,7 @@ class Context:
     exam_id: int
     period_id: int
     questionnaire_id: int
+    chart_dir: str = ""  # the charts pages render, removed at the end
 
 
 @dataclass
@@ -310,7 +311,7 @@ def prepare(url: str, args) -> tuple[Context, dict]:
         exam = db.session.scalar(sa.select(Exam).order_by(Exam.id.desc()))
         questionnaire = db.session.scalar(sa.select(Questionnaire.id).order_by(Questionnaire.id))
         context = Context(
-            app, {"Authorization": f"Bearer {token}"}, exam.id, exam.period_id, questionnaire
+            app, {"Authorization": f"Bearer {token}"}, exam.id, exam.period_id, questionnaire, cache
         )
         db.session.commit()
     generated = {
@@ -349,6 +350,7 @@ def run_database(kind: str, url: str, args) -> dict:
         if not args.keep:
             db.drop_all()
         db.engine.dispose()
+    shutil.rmtree(context.chart_dir, ignore_errors=True)
     return {
         "database": kind,
         "generated": generated,

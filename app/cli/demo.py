@@ -267,7 +267,11 @@ def load_command():
 @click.option("--periods", type=click.IntRange(min=1, max=20), default=2, show_default=True)
 @click.option("--seed", type=int, default=1354, show_default=True)
 def generate_command(attempts: int, responses: int, periods: int, seed: int):
-    """Fill the database with synthetic attempts and survey responses (for benchmarks)."""
+    """Fill the database with synthetic attempts and survey responses (for benchmarks).
+
+    Loads the demo province first if needed. Use a database nobody else is using: on
+    PostgreSQL the bulk load locks the tables it fills until it commits.
+    """
     from app.cli.generate import describe, generate_data
 
     def progress(what: str, n: int) -> None:

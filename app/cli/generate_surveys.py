@@ -107,7 +107,7 @@ class _Question:
     required: bool
     short: bool
     factor: str
-    options: tuple
+    options: list
     condition: dict | None
     min_value: int | None
     max_value: int | None

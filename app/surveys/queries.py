@@ -127,22 +127,23 @@ def counts_by_unit(*, verified_only: bool = False, since: date | None = None) ->
 
 
 def _comments(f: ResponseFilter, question_ids: Collection[int] | None, search: str):
-    """(statement, response subquery) of the comments matching the filters."""
-    r = filtered_responses(f, SurveyResponse.id, SurveyResponse.day, Unit.name, Unit.path)
-    r = r.subquery()
+    """The comments matching the filters, driven by the answers index on question."""
+    r, a = SurveyResponse, SurveyAnswer
+    if question_ids is None:
+        texts = sa.select(SurveyQuestion.id).where(SurveyQuestion.qtype == QuestionType.TEXT)
+        question_ids = list(db.session.scalars(texts))
     stmt = (
-        sa.select(r.c.day, r.c.name, SurveyQuestion.text, SurveyAnswer.text)
-        .select_from(r)
-        .join(SurveyAnswer, SurveyAnswer.response_id == r.c.id)
-        .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-        .where(SurveyQuestion.qtype == QuestionType.TEXT, SurveyAnswer.text != "")
+        sa.select(r.day, Unit.name, SurveyQuestion.text, a.text)
+        .select_from(a)
+        .join(r, r.id == a.response_id)
+        .join(Unit, Unit.id == r.unit_id)
+        .join(SurveyQuestion, SurveyQuestion.id == a.question_id)
+        .where(a.question_id.in_(sorted(question_ids)), a.text != "", *response_conditions(f))
     )
-    if question_ids is not None:
-        stmt = stmt.where(SurveyQuestion.id.in_(sorted(question_ids)))
-    folded = sql_fold(SurveyAnswer.text, db.engine.dialect.name)
+    folded = sql_fold(a.text, db.engine.dialect.name)
     for word in fold(search).split()[:8]:
         stmt = stmt.where(folded.contains(word, autoescape=True))
-    return stmt, r
+    return stmt
 
 
 def comments_in_scope(
@@ -159,8 +160,8 @@ def comments_in_scope(
     Without a filter, flagged responses are included (the comment may still matter).
     """
     f = f if f is not None else ResponseFilter(include_flagged=True)
-    stmt, r = _comments(f, question_ids, search)
-    stmt = stmt.order_by(r.c.day.desc(), r.c.path, SurveyAnswer.response_id)
+    stmt = _comments(f, question_ids, search)
+    stmt = stmt.order_by(SurveyResponse.day.desc(), Unit.path, SurveyAnswer.response_id)
     return list(db.session.execute(stmt.limit(limit).offset(offset)))
 
 
@@ -168,7 +169,7 @@ def count_comments(
     f: ResponseFilter, *, question_ids: Collection[int] | None = None, search: str = ""
 ) -> int:
     """How many comments ``comments_in_scope`` would page through."""
-    inner = _comments(f, question_ids, search)[0].subquery()
+    inner = _comments(f, question_ids, search).subquery()
     return db.session.scalar(sa.select(sa.func.count()).select_from(inner)) or 0
 
 

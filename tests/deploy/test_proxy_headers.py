@@ -26,5 +26,14 @@ def test_login_limit_keys_on_the_forwarded_address_only_behind_a_proxy(
     client = proxied.test_client()
     assert [_failed_login(client, n, "10.0.0.1") for n in range(5)] == [401] * 5
     assert _failed_login(client, 5, "10.0.0.1") == 429
-    # another citizen behind the same nginx: their own budget only if nginx is trusted
+    # another user behind the same nginx: a budget of their own only if nginx is trusted
     assert _failed_login(client, 6, "10.0.0.2") == other_client_status
+
+
+def test_trusted_proxies_comes_from_the_environment(monkeypatch, tmp_path):
+    from app.config import Config
+
+    monkeypatch.setenv("SECRET_KEY", "x")
+    assert Config.load(str(tmp_path))["TRUSTED_PROXIES"] == 0
+    monkeypatch.setenv("TRUSTED_PROXIES", "1")
+    assert Config.load(str(tmp_path))["TRUSTED_PROXIES"] == 1

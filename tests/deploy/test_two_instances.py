@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -34,6 +35,8 @@ from bench.harness import ROOT, free_port, start_gunicorn
 from tests.conftest import PG_URL, make_app, missing
 from tests.deploy.client import Browser, attempt_id_from
 from tests.exams.conftest import best_response
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 if REDIS_URL and os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
@@ -121,7 +124,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         yield Stack(app, ports, client)
     finally:
         for proc in procs:
-            proc.terminate()
+            proc.send_signal(signal.SIGINT)  # gunicorn's quick shutdown: nothing is in flight
         for proc in procs:
             try:
                 proc.wait(timeout=15)
@@ -160,48 +163,50 @@ def _items(app: Flask, attempt_id: int) -> list[tuple[int, float, object]]:
     return rows
 
 
+def _start_exam(officer: Browser, port: int, app: Flask) -> tuple[int, str]:
+    """Start the demo exam through the officer's page; returns (attempt id, CSRF token)."""
+    with app.app_context():
+        exam_id = db.session.scalar(sa.select(Exam.id))
+        db.session.remove()
+    token = officer.get(port, "/exams/my").csrf_token()
+    started = officer.request(port, "POST", f"/exams/{exam_id}/start", form={"csrf_token": token})
+    assert started.status == 302, started.text[:300]
+    return attempt_id_from(started.location), token
+
+
+def _api(officer: Browser, port: int, method: str, path: str, token: str, body: dict):
+    reply = officer.request(port, method, path, body=body, headers={"X-CSRFToken": token})
+    assert reply.status == 200, reply.text[:300]
+    return reply.json()
+
+
 def test_exam_started_on_one_instance_is_finished_on_the_other(both: Stack):
     first, second = both.ports
     officer = Browser()
     assert officer.login(first, "staff").status == 302
-    with both.app.app_context():
-        exam_id = db.session.scalar(sa.select(Exam.id))
-        db.session.remove()
-    token = officer.get(first, "/exams/my").csrf_token()
-    started = officer.request(first, "POST", f"/exams/{exam_id}/start", form={"csrf_token": token})
-    assert started.status == 302, started.text[:300]
-    attempt_id = attempt_id_from(started.location)
+    attempt_id, token = _start_exam(officer, first, both.app)
+    path = f"/api/v1/attempts/{attempt_id}"
 
-    # Every later request goes to the second instance, which never saw the login.
-    view = officer.get(second, f"/api/v1/attempts/{attempt_id}")
+    # Every later write goes to the second instance, which never saw the login; the CSRF
+    # token issued by the first is valid there (one SECRET_KEY).
+    view = officer.get(second, path)
     assert view.status == 200, view.text[:300]
     seq = view.json()["seq"]
     items = _items(both.app, attempt_id)
     answered = items[: len(items) // 2]  # full credit on the first half, the rest left blank
-    headers = {"X-CSRFToken": token}  # issued by the first instance: one SECRET_KEY
     for item_id, _mark, response in answered:
         body = {"response": response, "seq": seq}
-        saved = officer.request(
-            second, "PUT", f"/api/v1/attempts/{attempt_id}/answers/{item_id}", body=body,
-            headers=headers,
-        )  # fmt: skip
-        assert saved.status == 200, saved.text[:300]
-        seq = saved.json()["seq"]
-    # the first instance sees what the second saved
-    shown = officer.get(first, f"/api/v1/attempts/{attempt_id}").json()
+        seq = _api(officer, second, "PUT", f"{path}/answers/{item_id}", token, body)["seq"]
+    shown = officer.get(first, path).json()  # the first instance sees what the second saved
     assert shown["seq"] == seq
     assert sum(q["response"] is not None for q in shown["questions"]) == len(answered)
 
-    done = officer.request(
-        second, "POST", f"/api/v1/attempts/{attempt_id}/finish", body={"seq": seq},
-        headers=headers,
-    )  # fmt: skip
-    assert done.status == 200, done.text[:300]
+    result = _api(officer, second, "POST", f"{path}/finish", token, {"seq": seq})
     expected = sum(mark for _id, mark, _r in answered)  # full credit × mark, blanks score 0
     maximum = sum(mark for _id, mark, _r in items)
     assert 0 < expected < maximum
-    assert done.json()["score"] == pytest.approx(expected)
-    assert done.json()["max_score"] == pytest.approx(maximum)
+    assert result["score"] == pytest.approx(expected)
+    assert result["max_score"] == pytest.approx(maximum)
     with both.app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
         assert attempt.state is AttemptState.FINISHED
