@@ -48,7 +48,8 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "fixed-window"
-    LOGIN_RATE_LIMIT = "10 per 5 minutes"
+    LOGIN_RATE_LIMIT = "10 per 5 minutes"  # failed sign-ins per user name
+    LOGIN_ADDRESS_RATE_LIMIT = "60 per 5 minutes"  # failed sign-ins per network address
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # uploads above this get 413
     UPLOAD_DIR = ""
@@ -122,5 +123,6 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = True  # tests that need to skip CSRF fetch a token instead
     RATELIMIT_ENABLED = True
     LOGIN_RATE_LIMIT = "5 per minute"
+    LOGIN_ADDRESS_RATE_LIMIT = "5 per minute"
     # Test accounts are created by the hundred; production keeps scrypt (tested).
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105

@@ -45,7 +45,7 @@ from app.models import (
 )
 from app.surveys.queries import ResponseFilter, response_conditions
 
-ALPHA_SAMPLE = 10_000
+ALPHA_SAMPLE = 5_000
 OVERALL_KEY = "overall"
 
 
@@ -196,9 +196,8 @@ def _alphas(f: ResponseFilter, questions: list[Question], n: int) -> tuple[dict,
     if not factors or n == 0:
         return {}, False
     a, r = SurveyAnswer, SurveyResponse
-    columns = [
-        sa.func.max(sa.case((a.question_id.in_(q.ids), a.number), else_=0)).label(f"x{i}")
-        for i, q in enumerate(items)
+    columns = [  # the pivot: one row per response, one column per item (0: no answer)
+        sa.func.max(sa.case((a.question_id.in_(q.ids), a.number), else_=0)) for q in items
     ]
     stmt = (
         sa.select(*columns)
@@ -214,7 +213,7 @@ def _alphas(f: ResponseFilter, questions: list[Question], n: int) -> tuple[dict,
         stmt = stmt.where(a.response_id < below, r.id < below)  # both: either table leads
     rows = [tuple(row) for row in db.session.execute(stmt)]
     matrix = np.array(rows, dtype=float).reshape(len(rows), len(items))
-    matrix[matrix < 1] = np.nan  # 0: not answered (levels are 1–5)
+    matrix[matrix < 1] = np.nan  # not answered: cronbach_alpha keeps the complete rows
     return {k: cronbach_alpha(matrix[:, cols]) for k, cols in factors.items()}, sampled
 
 

@@ -85,7 +85,7 @@ def _factors(r: SatisfactionReport) -> Table:
         "thuộc yếu tố, thang 0–100; chỉ số chung = trung bình các yếu tố có dữ liệu."
     ]
     if r.alpha_sampled:
-        notes.append("Cronbach α tính trên mẫu ngẫu nhiên khoảng 10.000 phiếu.")
+        notes.append("Cronbach α tính trên mẫu ngẫu nhiên khoảng 5.000 phiếu.")
     columns = ["Yếu tố", "Số câu", "n nhỏ nhất", "Chỉ số (0–100)", "Cronbach α", "n (α)", "Ghi chú"]
     return Table("Chỉ số theo yếu tố", columns, rows, notes)
 

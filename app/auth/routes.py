@@ -20,6 +20,15 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _address_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]
+
+
+def _failed(response) -> bool:
+    """Only failed sign-ins count: a room of officers behind one address signs in freely."""
+    return response.status_code != 302
+
+
 def _username_key() -> str:
     return "login-user:" + (request.form.get("username", "") or "").strip().lower()[:80]
 
@@ -32,8 +41,8 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_username_key)
+@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_login_limit, methods=["POST"], key_func=_username_key, deduct_when=_failed)
 @public
 def login():
     if current_user.is_authenticated:
