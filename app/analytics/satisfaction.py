@@ -19,7 +19,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from app.analytics.compare import KruskalResult
-from app.analytics.intervals import AlphaResult, Interval, cronbach_alpha, t_interval
+from app.analytics.intervals import Interval, cronbach_alpha, t_interval
 from app.analytics.satisfaction_groups import GroupRow, officer_rows, unit_groups
 from app.analytics.satisfaction_rollup import count_rows
 from app.analytics.satisfaction_stats import (
@@ -315,6 +315,3 @@ def _trend(questions, cube: dict[tuple, int], per_month: dict, periods) -> list[
             )
         )
     return points
-
-
-__all__ = ["AlphaResult", "SatisfactionReport", "satisfaction_report"]

@@ -160,6 +160,22 @@ def counters_in_scope() -> list[str]:
     return list(db.session.scalars(stmt))
 
 
+def officers_in_scope() -> list[Person]:
+    """People in scope who have been rated (for the filter list), by name."""
+    rated = (
+        sa.select(SurveyRollup.officer_id)
+        .where(SurveyRollup.question_id.is_(None), SurveyRollup.officer_id.is_not(None))
+        .distinct()
+    )
+    stmt = (
+        sa.select(Person)
+        .join(Unit, Unit.id == Person.unit_id)
+        .where(scope_clause(PERM, Unit.path), Person.id.in_(rated.scalar_subquery()))
+        .order_by(Person.sort_key)
+    )
+    return list(db.session.scalars(stmt))
+
+
 def procedures_in_scope() -> list[str]:
     """Procedures seen in the rolled-up responses in scope (for the filter list)."""
     stmt = (

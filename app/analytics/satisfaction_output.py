@@ -182,16 +182,31 @@ def _group_table(title: str, first: str, groups, officer: bool) -> Table:
     return Table(title, [first, "n", "% hài lòng", *CI, "Điểm TB", "Ghi chú"], rows)
 
 
+def vn_number(value: float, digits: int) -> str:
+    """``value`` with ``digits`` decimals and a decimal comma."""
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def p_text(p: float) -> str:
+    """ "= 0,0123" or "< 0,0001"."""
+    return "< 0,0001" if p < 1e-4 else f"= {vn_number(p, 4)}"
+
+
+def sig(value: float | None) -> float | None:
+    """A p-value to 4 significant digits (tiny values stay distinguishable from 0)."""
+    return None if value is None else float(f"{value:.4g}")
+
+
 def _units(r: SatisfactionReport) -> Table:
     q = r.compare_question.text if r.compare_question else ""
     table = _group_table("So sánh đơn vị", "Đơn vị", r.units, r.officer_level)
     c = r.comparison
     if c is not None and c.statistic is not None:
-        table.notes = [
-            f"Câu so sánh: {q}",
-            f"Kruskal–Wallis H = {c.statistic:.3f}, bậc tự do = {c.df:.0f}, "
-            f"p = {c.p_value:.4g}. {c.caveat}".strip(),
-        ]
+        test = (
+            f"Kruskal–Wallis H = {vn_number(c.statistic, 3)}, bậc tự do = {c.df:.0f}, "
+            f"p {p_text(c.p_value)}. {c.caveat}"
+        )
+        table.notes = [f"Câu so sánh: {q}", test.strip()]
     else:
         table.notes = [f"Câu so sánh: {q}", r.compare_note or (c.reason if c else "")]
     return table
@@ -204,8 +219,8 @@ def _pairs(r: SatisfactionReport) -> Table:
             p.group_a,
             p.group_b,
             num(p.statistic, 1),
-            num(p.p_value, 4),
-            num(p.p_holm, 4),
+            sig(p.p_value),
+            sig(p.p_holm),
             "có" if p.p_holm < 0.05 else "không",
         ]
         for p in pairs

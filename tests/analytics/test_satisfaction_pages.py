@@ -142,3 +142,17 @@ def test_dossier_ratings_keep_the_procedure_for_statistics(client, survey):  # n
     procedure = {"procedure": dossier.procedure}
     assert client.get(API, headers=headers, query_string=procedure).json["n"] == 1
     assert client.get(API, headers=headers).json["n"] == 2
+
+
+def test_table_cells_use_vietnamese_number_format() -> None:
+    from app.analytics.views.routes_satisfaction import format_cell
+
+    assert [format_cell(v) for v in (None, "", 1234, 81.9, 0.732, 4448090.5, 1e-55)] == [
+        "—",
+        "",
+        "1.234",
+        "81,9",
+        "0,732",
+        "4.448.090,5",
+        "1e-55",
+    ]

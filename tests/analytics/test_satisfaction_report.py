@@ -131,7 +131,7 @@ def test_officer_percentages_are_hidden_below_30_ratings(app, survey):  # noqa: 
     ratings(survey, "ST-LH", "officer_rating", [5] * 20 + [4] * 10, officer=many)
     report = _report(app, survey)
     rows = {row[0]: row for row in table_for(report, "officers").rows}
-    label, n, share, low, high, mean, note = rows[few.full_name]
+    _label, n, share, low, high, mean, note = rows[few.full_name]
     assert (n, share, mean) == (3, None, None)  # n and the interval, no bare percentage
     assert low is not None and high is not None and "ẩn" in note
     assert rows[many.full_name][1:3] == [30, 100.0]

@@ -19,6 +19,7 @@ from app.analytics.satisfaction import SatisfactionReport, questions_of
 from app.analytics.satisfaction_filters import (
     Selection,
     counters_in_scope,
+    officers_in_scope,
     procedures_in_scope,
     report_for,
     selection_from_args,
@@ -31,7 +32,7 @@ from app.exports.tables import FORMATS, table_download
 from app.extensions import db
 from app.hr.queries import periods
 from app.models import ChannelKind, Questionnaire, QuestionType
-from app.org.queries import people_query, unit_choices
+from app.org.queries import unit_choices
 from app.surveys.queries import comments_in_scope, count_comments
 
 PERM = Perm.SURVEYS_VIEW
@@ -45,8 +46,10 @@ def format_cell(value) -> str:
         return "—" if value is None else ""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
+    if isinstance(value, int) or (abs(value) >= 1000 and value == round(value)):
+        return f"{round(value):,}".replace(",", ".")
+    if abs(value) >= 1000:
+        return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
     return f"{value:.6g}".replace(".", ",")  # already rounded by the table
 
 
@@ -65,7 +68,7 @@ def _choices() -> dict:
         "periods": periods(),
         "units": unit_choices(PERM),
         "counters": counters_in_scope(),
-        "officers": list(db.session.scalars(people_query(PERM).limit(2000))),
+        "officers": officers_in_scope(),
         "procedures": procedures_in_scope(),
         "channels": list(ChannelKind),
     }
