@@ -67,11 +67,22 @@ def _check_condition(key: str, cond: Any, earlier: dict[str, dict], errors: list
             errors.append(f"{key}: '{bound}' của điều kiện phải là số nguyên.")
 
 
+QUESTION_FIELDS = frozenset(
+    {"key", "type", "text", "text_en", "required", "options", "condition", "min", "max"}
+    | {"factor", "short", "rates_officer", "help", "help_en", "note", "source"}
+)
+
+
 def _check_question(q: Any, earlier: dict[str, dict], errors: list[str]) -> None:
     if not isinstance(q, dict):
         errors.append("Mỗi câu hỏi phải là một bảng khóa–giá trị.")
         return
     key = str(q.get("key", ""))
+    unknown = sorted(str(k) for k in q if str(k) not in QUESTION_FIELDS)
+    if unknown:  # e.g. an unquoted comma in a YAML {…} line splits the text into keys
+        errors.append(
+            f"{key or '?'}: trường không hợp lệ: {', '.join(unknown)} (đặt văn bản có dấu phẩy trong ngoặc kép)."
+        )
     if not KEY_RE.match(key):
         errors.append(f"{key or '?'}: khóa câu hỏi chỉ gồm a–z, 0–9, _ (tối đa 40 ký tự).")
     elif key in earlier:

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.access import Perm, scope_clause
+from app.analytics.satisfaction_rollup import invalidate_months
 from app.audit import record_audit
 from app.extensions import db
 from app.models import (
@@ -152,6 +153,7 @@ def resolve_check(
         raise AnswerError(details)
     _replace_answers(response, check_answers(batch.version, final, drop_hidden=True))
     response.flagged = False
+    invalidate_months([response.day])  # answers edited in place: the month's rollup is stale
     check.resolved_at, check.resolved_by_id = utcnow(), by.id
     record_audit(
         "survey.paper_resolve",

@@ -349,3 +349,17 @@ def test_edit_section_and_header(login_as, surveys, client):
         "Xin chào",
     )
     assert client.get(f"/surveys/versions/{vid}/builder/sections/NOPE").status_code == 404
+
+
+def test_unquoted_comma_in_a_yaml_flow_line_is_refused():
+    """`{text: Rõ ràng, dễ tìm}` makes "dễ tìm" a key: the text would be silently cut."""
+    import yaml
+
+    from app.surveys.definition import check_definition
+
+    data = yaml.safe_load(
+        "title: T\nsections:\n  - key: a\n    questions:\n"
+        "      - {key: q1, type: scale5, text: Rõ ràng, dễ tìm}\n"
+    )
+    errors = check_definition(data)
+    assert any("dễ tìm" in e for e in errors), errors
