@@ -81,7 +81,8 @@ def _check_question(q: Any, earlier: dict[str, dict], errors: list[str]) -> None
     unknown = sorted(str(k) for k in q if str(k) not in QUESTION_FIELDS)
     if unknown:  # e.g. an unquoted comma in a YAML {…} line splits the text into keys
         errors.append(
-            f"{key or '?'}: trường không hợp lệ: {', '.join(unknown)} (đặt văn bản có dấu phẩy trong ngoặc kép)."
+            f"{key or '?'}: trường không hợp lệ: {', '.join(unknown)}"
+            " (đặt văn bản có dấu phẩy trong ngoặc kép)."
         )
     if not KEY_RE.match(key):
         errors.append(f"{key or '?'}: khóa câu hỏi chỉ gồm a–z, 0–9, _ (tối đa 40 ký tự).")
