@@ -21,9 +21,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ft2font import FT2Font  # noqa: E402
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.ft2font import FT2Font
 
 FONT_FAMILY = "DejaVu Sans"
 KINDS = ("bar", "hbar", "line")
@@ -119,20 +119,35 @@ def _draw(spec: ChartSpec) -> Figure:
 def _decorate(ax, spec: ChartSpec, positions: list[int], scale: float) -> None:
     horizontal = spec.kind == "hbar"
     if spec.intervals and len(spec.series) == 1:
-        lows = [(v or 0) * scale - (lo if lo is not None else v or 0) * scale
-                for v, (lo, _hi) in zip(spec.series[0].values, spec.intervals, strict=True)]
-        highs = [(hi if hi is not None else v or 0) * scale - (v or 0) * scale
-                 for v, (_lo, hi) in zip(spec.series[0].values, spec.intervals, strict=True)]
+        lows = [
+            (v or 0) * scale - (lo if lo is not None else v or 0) * scale
+            for v, (lo, _hi) in zip(spec.series[0].values, spec.intervals, strict=True)
+        ]
+        highs = [
+            (hi if hi is not None else v or 0) * scale - (v or 0) * scale
+            for v, (_lo, hi) in zip(spec.series[0].values, spec.intervals, strict=True)
+        ]
         xs, ys = (None, positions) if horizontal else (positions, None)
         values = [(v or 0) * scale for v in spec.series[0].values]
-        ax.errorbar(values if horizontal else xs, ys if horizontal else values,
-                    xerr=[lows, highs] if horizontal else None,
-                    yerr=None if horizontal else [lows, highs],
-                    fmt="none", ecolor="#333333", capsize=3, linewidth=1)
+        ax.errorbar(
+            values if horizontal else xs,
+            ys if horizontal else values,
+            xerr=[lows, highs] if horizontal else None,
+            yerr=None if horizontal else [lows, highs],
+            fmt="none",
+            ecolor="#333333",
+            capsize=3,
+            linewidth=1,
+        )
     if spec.reference is not None:
         line = ax.axvline if horizontal else ax.axhline
-        line(spec.reference * scale, color="#b02a37", linestyle="--", linewidth=1.2,
-             label=spec.reference_label or None)
+        line(
+            spec.reference * scale,
+            color="#b02a37",
+            linestyle="--",
+            linewidth=1.2,
+            label=spec.reference_label or None,
+        )
     (ax.set_yticks if horizontal else ax.set_xticks)(positions, spec.labels)
     if horizontal:
         ax.invert_yaxis()
@@ -151,8 +166,9 @@ def render(spec: ChartSpec, fmt: str = "png") -> bytes:
     """The chart as PNG or SVG bytes (SVG keeps its text as paths: no font needed to view)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown chart format {fmt!r}")
-    with matplotlib.rc_context({"font.family": FONT_FAMILY, "svg.fonttype": "path",
-                                "svg.hashsalt": "onestop"}):
+    with matplotlib.rc_context(
+        {"font.family": FONT_FAMILY, "svg.fonttype": "path", "svg.hashsalt": "onestop"}
+    ):
         fig = _draw(spec)
         buffer = io.BytesIO()
         metadata = {"Software": None} if fmt == "png" else {"Date": None}
@@ -175,9 +191,15 @@ def cached_render(spec: ChartSpec, fmt: str, cache_dir: str | os.PathLike | None
     return data
 
 
-def spec_from_rows(kind: str, title: str, rows: Sequence[tuple[str, float | None]],
-                   **options) -> ChartSpec:
+def spec_from_rows(
+    kind: str, title: str, rows: Sequence[tuple[str, float | None]], **options
+) -> ChartSpec:
     """A one-series chart from (label, value) rows."""
     labels = tuple(label for label, _v in rows)
-    return ChartSpec(kind=kind, title=title, labels=labels,
-                     series=(Series(title, tuple(v for _l, v in rows)),), **options)
+    return ChartSpec(
+        kind=kind,
+        title=title,
+        labels=labels,
+        series=(Series(title, tuple(v for _l, v in rows)),),
+        **options,
+    )

@@ -11,7 +11,7 @@ import pytest
 from app.analytics.charts import ChartSpec, Series, cached_render, missing_glyphs, render
 from app.exports.tables import Table, to_csv, to_xlsx
 
-HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2", "@SUM(A1)", "\tTAB", "\rCR"]
+HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(A1)", "\tTAB", "\rCR"]
 
 
 def _table() -> Table:
@@ -27,7 +27,7 @@ def test_xlsx_reloads_without_formula_cells():
     assert not [c for c in cells if c.data_type == "f"]
     texts = [c.value for c in cells if isinstance(c.value, str)]
     assert all(not t.startswith(("=", "+", "-", "@", "\t", "\r")) for t in texts)
-    assert "'=HYPERLINK(\"http://x\",\"y\")" in texts and "Nguyễn Thị Ánh" in texts
+    assert '\'=HYPERLINK("http://x","y")' in texts and "Nguyễn Thị Ánh" in texts
     assert sheet["B2"].value == 1.5 and sheet["B8"].value == 3  # numbers stay numbers
 
 
@@ -41,7 +41,9 @@ def test_csv_is_utf8_with_bom_and_inert():
     assert rows[-1] == ["'=1+2 ghi chú"]
 
 
-VIETNAMESE = "Tỉ lệ đạt theo đơn vị: Phường Ngã Bảy, Xã Thạnh Trị — Hài lòng, Rất không hài lòng, ữ ặ ở ỳ Đ"
+VIETNAMESE = (
+    "Tỉ lệ đạt theo đơn vị: Phường Ngã Bảy, Xã Thạnh Trị — Hài lòng, Rất không hài lòng, ữ ặ ở ỳ Đ"
+)
 
 
 def test_chart_font_has_every_vietnamese_letter():
