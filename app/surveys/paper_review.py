@@ -14,7 +14,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.access import Perm, scope_clause
-from app.analytics.satisfaction_rollup import invalidate_months
 from app.audit import record_audit
 from app.extensions import db
 from app.models import (
@@ -153,7 +152,11 @@ def resolve_check(
         raise AnswerError(details)
     _replace_answers(response, check_answers(batch.version, final, drop_hidden=True))
     response.flagged = False
-    invalidate_months([response.day])  # answers edited in place: the month's rollup is stale
+    # Answers edited in place: the month's rollup is stale. (Imported here: the analytics
+    # package imports the surveys package.)
+    from app.analytics.satisfaction_rollup import invalidate_months
+
+    invalidate_months([response.day])
     check.resolved_at, check.resolved_by_id = utcnow(), by.id
     record_audit(
         "survey.paper_resolve",
