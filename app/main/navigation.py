@@ -122,6 +122,12 @@ ITEMS: tuple[NavItem, ...] = (
         Perm.ANALYTICS_VIEW,
     ),
     NavItem(
+        "reports.create_report",
+        _l("Báo cáo định kỳ"),
+        _l("Báo cáo quý, 6 tháng, 9 tháng, năm theo thể thức văn bản hành chính (DOCX)."),
+        Perm.ANALYTICS_VIEW,
+    ),
+    NavItem(
         "admin.list_accounts",
         _l("Tài khoản"),
         _l("Tạo tài khoản, phân quyền theo đơn vị, cấp mã kích hoạt."),
