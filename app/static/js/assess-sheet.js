@@ -94,11 +94,14 @@
           window.location.assign(d.next);
           return;
         }
-        if (current && JSON.stringify(current) === JSON.stringify(saved)) {
+        var unchanged = current && JSON.stringify(current) === JSON.stringify(saved);
+        if (unchanged) {
           current.pending = false;
           localStorage.setItem(storeKey, JSON.stringify(current));
         }
-        show(res.ok ? d.msgSaved : res.json.error.message, !res.ok);
+        // Taps made while this send was in flight are still only on this device.
+        if (!res.ok) show(res.json.error.message, true);
+        else show(unchanged || !current ? d.msgSaved : d.msgLocal, false);
       })
       .catch(function () {
         show(d.msgOffline, true);
