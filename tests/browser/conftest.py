@@ -64,3 +64,24 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def kiosk_app(tmp_path_factory, name: str):
+    """(app, device token of the Xã Long Hưng kiosk): the demo province and its survey
+    channels on a fresh SQLite file, with short kiosk intervals for the browser tests."""
+    from app.cli.demo import load_demo
+    from app.surveys.demo import load_demo_surveys
+
+    path = tmp_path_factory.mktemp(name) / "kiosk.sqlite3"
+    app = make_app(
+        f"sqlite:///{path}",
+        UPLOAD_DIR=str(path.parent / "uploads"),
+        SURVEY_KIOSK_MIN_INTERVAL=1,
+        SURVEY_KIOSK_IDLE_SECONDS=3,
+    )
+    with app.app_context():
+        db.create_all()
+        load_demo(with_bank=False)
+        demo = load_demo_surveys()
+        db.session.commit()
+    return app, next(t for unit, _code, t in demo.kiosks if unit == "ST-LH")

@@ -13,7 +13,7 @@ from werkzeug.serving import make_server
 
 from app.extensions import db
 from app.models import SurveyAnswer, SurveyQuestion, SurveyResponse
-from tests.conftest import make_app
+from tests.browser.conftest import kiosk_app
 
 
 class _Live:
@@ -39,22 +39,7 @@ class _Live:
 @pytest.fixture(scope="module")
 def offline_server(tmp_path_factory):
     """(base URL, app, server control, device token of the Xã Long Hưng kiosk)."""
-    from app.cli.demo import load_demo
-    from app.surveys.demo import load_demo_surveys
-
-    path = tmp_path_factory.mktemp("kiosk-sw") / "kiosk.sqlite3"
-    app = make_app(
-        f"sqlite:///{path}",
-        UPLOAD_DIR=str(path.parent / "uploads"),
-        SURVEY_KIOSK_MIN_INTERVAL=1,
-        SURVEY_KIOSK_IDLE_SECONDS=3,
-    )
-    with app.app_context():
-        db.create_all()
-        load_demo(with_bank=False)
-        demo = load_demo_surveys()
-        db.session.commit()
-    token = next(t for unit, _code, t in demo.kiosks if unit == "ST-LH")
+    app, token = kiosk_app(tmp_path_factory, "kiosk-sw")
     live = _Live(app)
     yield f"http://127.0.0.1:{live.port}", app, live, token
     live.stop()
