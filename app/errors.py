@@ -11,7 +11,7 @@ import logging
 from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from app.extensions import db
 
@@ -115,6 +115,22 @@ def handle_unexpected(exc: Exception):
     return handle_http(InternalServerError())
 
 
+def handle_limits_down(exc: Exception):
+    """The rate-limit store (Redis) does not answer: refuse the limited action with a clear
+    503 (sign-in stays closed rather than unthrottled); unlimited paths such as exam saves
+    never reach here and keep working."""
+    db.session.rollback()
+    log.error("rate-limit store unavailable (%s), request id %s", exc, g.get("request_id", "-"))
+    error = ServiceUnavailable()
+    error.user_detail = _(
+        "Bộ đếm giới hạn truy cập tạm thời không hoạt động; vui lòng thử lại sau ít phút."
+    )
+    return handle_http(error)
+
+
 def init_app(app: Flask) -> None:
+    from redis.exceptions import RedisError
+
     app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(RedisError, handle_limits_down)
     app.register_error_handler(Exception, handle_unexpected)

@@ -25,8 +25,9 @@ def _address_limit() -> str:
 
 
 def _failed(response) -> bool:
-    """Only failed sign-ins count: a room of officers behind one address signs in freely."""
-    return response.status_code != 302
+    """Only failed sign-ins count: a room of officers behind one address signs in freely
+    (and a 5xx is the server's failure, not a guess)."""
+    return response.status_code != 302 and response.status_code < 500
 
 
 def _username_key() -> str:
