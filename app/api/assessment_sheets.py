@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from app.access import Perm, requires
 from app.api.assessment_schemas import ReviseIn, SheetIn, SheetOut, SheetUpdateIn
-from app.api.assessments import assess_error, blp
+from app.api.assessments import assess_errors, blp
 from app.api.schemas import ERRORS
 from app.assessments import queries, services
 from app.extensions import db
@@ -38,15 +38,13 @@ def post_sheet(body: dict[str, Any]):
     me = _me()
     rnd = queries.assigned_round_or_404(body["round_id"], me.id)
     person = queries.person_to_score_or_404(rnd.id, me.id, body["person_id"])
-    try:
+    with assess_errors():
         sheet = services.save_draft(
             rnd, me, person, body["method"], body["scenario"],
             client_key=body["client_key"], scores=body["scores"], notes=body["notes"],
         )  # fmt: skip
         if body["submit"] and sheet.state is SheetState.DRAFT:
             services.submit_sheet(sheet)
-    except services.AssessError as exc:
-        raise assess_error(exc) from exc
     db.session.commit()
     return sheet
 
@@ -72,10 +70,8 @@ def put_sheet(body: dict[str, Any], sheet_id: int):
     sheet = queries.own_sheet_or_404(sheet_id, current_user.account_id)
     method = body.get("method") or sheet.method.value
     scenario = body.get("scenario", sheet.scenario)
-    try:
+    with assess_errors():
         services.update_draft(sheet, method, scenario, body["scores"], body["notes"])
-    except services.AssessError as exc:
-        raise assess_error(exc) from exc
     db.session.commit()
     return sheet
 
@@ -89,10 +85,8 @@ def put_sheet(body: dict[str, Any], sheet_id: int):
 def submit_sheet(sheet_id: int):
     """Lock a complete draft (422 ``incomplete`` lists the missing criteria; 409 twice)."""
     sheet = queries.own_sheet_or_404(sheet_id, current_user.account_id)
-    try:
+    with assess_errors():
         services.submit_sheet(sheet)
-    except services.AssessError as exc:
-        raise assess_error(exc) from exc
     db.session.commit()
     return sheet
 
@@ -108,9 +102,7 @@ def revise_sheet(body: dict[str, Any], sheet_id: int):
     """Correct a submitted, live sheet: a new submitted revision with ``reason``; the old
     one is kept and no longer counts. Audited (``assess.correct``) with the reason."""
     sheet = queries.own_sheet_or_404(sheet_id, current_user.account_id)
-    try:
+    with assess_errors():
         new = services.correct_sheet(sheet, body["scores"], body["notes"], body["reason"])
-    except services.AssessError as exc:
-        raise assess_error(exc) from exc
     db.session.commit()
     return new

@@ -8,6 +8,9 @@ rounds they are assigned to and their own sheets; anything else answers 404.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -36,6 +39,15 @@ def assess_error(exc: services.AssessError) -> ApiError:
     return ApiError(exc.status, exc.code, exc.message, exc.details)
 
 
+@contextlib.contextmanager
+def assess_errors() -> Iterator[None]:
+    """Run a service call; a refused operation rolls back and leaves as an ``ApiError``."""
+    try:
+        yield
+    except services.AssessError as exc:
+        raise assess_error(exc) from exc
+
+
 @blp.route("/rounds", methods=["GET"])
 @blp.response(200, RoundSchema(many=True))
 @blp.alt_response(401, schema=ERRORS["401"])
@@ -59,10 +71,8 @@ def get_round(round_id: int):
 
 def _change_state(round_id: int, action, reason: str):
     rnd = queries.managed_round_or_404(round_id)
-    try:
+    with assess_errors():
         action(rnd, reason)
-    except services.AssessError as exc:
-        raise assess_error(exc) from exc
     db.session.commit()
     return rnd
 
