@@ -17,13 +17,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib import font_manager
-from matplotlib.figure import Figure
-from matplotlib.ft2font import FT2Font
+from app.analytics.lazy import matplotlib_agg
 
 FONT_FAMILY = "DejaVu Sans"
 KINDS = ("bar", "hbar", "line")
@@ -85,16 +79,24 @@ def _format(value: float | None, percent: bool) -> str:
 
 
 def font_path() -> str:
+    from matplotlib import font_manager
+
     return font_manager.findfont(FONT_FAMILY, fallback_to_default=False)
 
 
 def missing_glyphs(text: str) -> set[str]:
     """Characters of ``text`` the chart font cannot draw (empty for Vietnamese)."""
+    from matplotlib.ft2font import FT2Font
+
     charmap = FT2Font(font_path()).get_charmap()
     return {ch for ch in set(text) if not ch.isspace() and ord(ch) not in charmap}
 
 
-def _draw(spec: ChartSpec) -> Figure:
+def _draw(spec: ChartSpec):
+    """A matplotlib ``Figure`` of the chart (not attached to pyplot, so thread-safe)."""
+    matplotlib_agg()
+    from matplotlib.figure import Figure
+
     height = 3.6 if spec.kind != "hbar" else max(2.4, 0.45 * len(spec.labels) + 1.2)
     fig = Figure(figsize=(7.2, height), dpi=100)
     ax = fig.add_subplot()
@@ -166,7 +168,7 @@ def render(spec: ChartSpec, fmt: str = "png") -> bytes:
     """The chart as PNG or SVG bytes (SVG keeps its text as paths: no font needed to view)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown chart format {fmt!r}")
-    with matplotlib.rc_context(
+    with matplotlib_agg().rc_context(
         {"font.family": FONT_FAMILY, "svg.fonttype": "path", "svg.hashsalt": "onestop"}
     ):
         fig = _draw(spec)

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
-from scipy import stats
+
+from app.analytics.lazy import scipy_stats as _stats
 
 SMALL_GROUP = 5
 
@@ -105,7 +106,7 @@ def chi_square_independence(table: Sequence[Sequence[int]] | np.ndarray) -> Cont
     if (counts.sum(axis=0) == 0).any():
         reason = "có một kết quả không ai đạt được (an outcome column is all zero)"
         return ContingencyResult(method, None, None, None, reason=reason)
-    chi2, p, dof, expected = stats.chi2_contingency(counts, correction=False)
+    chi2, p, dof, expected = _stats().chi2_contingency(counts, correction=False)
     caveat = ""
     if (expected < SMALL_GROUP).any():
         caveat = (
@@ -115,7 +116,7 @@ def chi_square_independence(table: Sequence[Sequence[int]] | np.ndarray) -> Cont
         )
     fisher = None
     if counts.shape == (2, 2):
-        fisher = float(stats.fisher_exact(counts.astype(int)).pvalue)
+        fisher = float(_stats().fisher_exact(counts.astype(int)).pvalue)
     return ContingencyResult(
         method,
         float(chi2),
@@ -151,7 +152,7 @@ def _mann_whitney(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """Two-sided Mann-Whitney U; two groups of one identical value give U = n1*n2/2, p = 1."""
     if np.ptp(np.concatenate([x, y])) == 0:
         return x.size * y.size / 2.0, 1.0
-    result = stats.mannwhitneyu(x, y, alternative="two-sided")
+    result = _stats().mannwhitneyu(x, y, alternative="two-sided")
     return float(result.statistic), float(result.pvalue)
 
 
@@ -173,7 +174,7 @@ def kruskal_wallis(groups: Mapping[str, Sequence[float]]) -> KruskalResult:
     if np.ptp(pooled) == 0:
         reason = "mọi giá trị đều bằng nhau (all values are identical)"
         return KruskalResult(method, None, None, None, reason=reason)
-    h, p = stats.kruskal(*data.values())
+    h, p = _stats().kruskal(*data.values())
     small = [name for name, values in data.items() if values.size < SMALL_GROUP]
     caveat = ""
     if small:

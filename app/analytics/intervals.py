@@ -11,12 +11,14 @@ dataclass carries a ``reason`` (Vietnamese, then English in parentheses).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+
+from app.analytics.lazy import scipy_stats
 
 DEFAULT_MIN_N = 30
 
@@ -52,9 +54,10 @@ class AlphaResult:
     reason: str | None = None
 
 
+@functools.lru_cache(maxsize=16)
 def _z(confidence: float) -> float:
     _check_confidence(confidence)
-    return float(stats.norm.ppf(0.5 + confidence / 2.0))
+    return float(scipy_stats().norm.ppf(0.5 + confidence / 2.0))
 
 
 def _check_confidence(confidence: float) -> None:
@@ -107,7 +110,8 @@ def t_interval(values: Sequence[float] | np.ndarray, confidence: float = 0.95) -
     if n < 2:
         reason = "cần ít nhất 2 giá trị (needs at least 2 values for a t interval)"
         return Interval(mean, None, None, n, confidence, reason)
-    half = float(stats.t.ppf(0.5 + confidence / 2.0, n - 1)) * float(data.std(ddof=1)) / n**0.5
+    t = float(scipy_stats().t.ppf(0.5 + confidence / 2.0, n - 1))
+    half = t * float(data.std(ddof=1)) / n**0.5
     return Interval(mean, mean - half, mean + half, n, confidence)
 
 

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
-from scipy import stats
 
 from app.analytics.krippendorff import (
     KrippendorffResult,
@@ -33,6 +32,7 @@ from app.analytics.krippendorff import (
     few_raters_reason,
     krippendorff_alpha,
 )
+from app.analytics.lazy import scipy_stats as _stats
 
 __all__ = [
     "ICC_FORMS",
@@ -90,7 +90,7 @@ def _mean_squares(x: np.ndarray) -> dict[str, float]:
 def _f_bounds(f0: float, df1: float, df2: float, confidence: float) -> tuple[float, float]:
     """Shrout & Fleiss FL = F0 / F(1-a/2; df1, df2), FU = F0 * F(1-a/2; df2, df1)."""
     q = 0.5 + confidence / 2.0
-    return f0 / stats.f.ppf(q, df1, df2), f0 * stats.f.ppf(q, df2, df1)
+    return f0 / _stats().f.ppf(q, df1, df2), f0 * _stats().f.ppf(q, df2, df1)
 
 
 def _ratio_forms(f0: float, df2: float, n: int, k: int, confidence: float) -> tuple:
@@ -108,7 +108,7 @@ def _icc2_ci(ms: dict[str, float], n: int, k: int, rho: float, confidence: float
     b = n * (1 + (k - 1) * rho) - k * rho
     v = (k - 1) * (n - 1) * (k * rho * fj + b) ** 2 / ((n - 1) * (k * rho * fj) ** 2 + b**2)
     q = 0.5 + confidence / 2.0
-    f_low, f_up = stats.f.ppf(q, n - 1, v), stats.f.ppf(q, v, n - 1)
+    f_low, f_up = _stats().f.ppf(q, n - 1, v), _stats().f.ppf(q, v, n - 1)
     base = k * jms + (k * n - k - n) * ems
     single = (
         n * (bms - f_low * ems) / (f_low * base + n * bms),

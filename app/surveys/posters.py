@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import io
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 import segno
+
+from app.analytics.lazy import matplotlib_agg
 
 MM = 1 / 25.4
 SIZES = {"a5": (148, 210), "a6": (105, 148)}
@@ -39,8 +37,11 @@ def qr_svg(url: str) -> bytes:
 
 def poster_pdf(url: str, title: str, lines: list[str], size: str = "a5") -> bytes:
     """A one-page PDF: title, the QR code, the link in clear and a few lines of text."""
+    matplotlib_agg()
+    from matplotlib.figure import Figure  # a bare Figure, not pyplot: no global state
+
     width, height = SIZES.get(size, SIZES["a5"])
-    fig = plt.figure(figsize=(width * MM, height * MM))
+    fig = Figure(figsize=(width * MM, height * MM))
     scale = width / 148
     fig.text(0.5, 0.93, title, ha="center", va="top", fontsize=17 * scale, weight="bold", wrap=True)
     matrix = np.array([list(row) for row in qr_code(url).matrix], dtype=float)
@@ -56,5 +57,4 @@ def poster_pdf(url: str, title: str, lines: list[str], size: str = "a5") -> byte
     fig.text(0.5, 0.06, url, ha="center", fontsize=9 * scale, family="monospace")
     out = io.BytesIO()
     fig.savefig(out, format="pdf")
-    plt.close(fig)
     return out.getvalue()
