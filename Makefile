@@ -43,6 +43,7 @@ run: translations demo
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -c pyproject.toml -r app -lll
 
 format: install-dev
 	$(BIN)/ruff format .
