@@ -129,11 +129,20 @@ def client(app: Flask) -> FlaskClient:
 
 @pytest.fixture
 def demo(app: Flask):
-    """The demo province (17 units, 60 people, one account per role), without the bank."""
+    """The demo province (17 units, 60 people, one account per role), without the bank.
+
+    Loaded through ``load_demo`` once per database, then restored from its rows for each
+    test (``tests/test_demo_fixture.py`` proves the restored rows equal a fresh load)."""
     from app.cli.demo import load_demo
 
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url in _DEMO_BASE_ROWS:
+        db.session.remove()
+        _restore_rows(app, _DEMO_BASE_ROWS[url])
+        return app
     load_demo(with_bank=False)
     db.session.commit()
+    _DEMO_BASE_ROWS[url] = _capture_rows()
     return app
 
 
@@ -152,6 +161,7 @@ def login_as(client: FlaskClient, demo):
 # Rows of every table after the full demo load, per database URL: loading the starter bank
 # takes seconds (hundreds of queries), restoring its rows takes a fraction of that.
 _DEMO_ROWS: dict[str, list[tuple[sa.Table, list[dict]]]] = {}
+_DEMO_BASE_ROWS: dict[str, list[tuple[sa.Table, list[dict]]]] = {}
 
 
 def _key(table: sa.Table) -> list:

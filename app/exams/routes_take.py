@@ -8,7 +8,7 @@ so nothing typed is lost.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -43,23 +43,25 @@ def start(exam_id: int):
     return redirect(url_for("exams.take", attempt_id=attempt.id))
 
 
-def _open_or_result(attempt):
-    """Redirect to the result page when the attempt is over (finishing it if overdue)."""
+def _open_attempt(attempt_id: int, notice: str = ""):
+    """The caller's attempt in progress and its view.
+
+    Aborts with 404 for anybody else's attempt, and with a redirect to the result page when
+    the attempt is over (finishing it first if it is overdue), flashing ``notice`` if given."""
+    attempt = taking.own_attempt_or_404(attempt_id)
     if attempts.touch_attempt(attempt):
         db.session.commit()
     if attempt.state is not AttemptState.IN_PROGRESS:
-        return redirect(url_for("exams.result", attempt_id=attempt.id))
-    return None
+        if notice:
+            flash(notice, "warning")
+        abort(redirect(url_for("exams.result", attempt_id=attempt.id)))
+    return attempt, taking.attempt_view(attempt)
 
 
 @bp.route("/attempts/<int:attempt_id>")
 @requires(Perm.EXAMS_TAKE)
 def take(attempt_id: int):
-    attempt = taking.own_attempt_or_404(attempt_id)
-    over = _open_or_result(attempt)
-    if over is not None:
-        return over
-    view = taking.attempt_view(attempt)
+    _attempt, view = _open_attempt(attempt_id)
     return _render_take(view, request.args.get("q", type=int), typed=None)
 
 
@@ -94,11 +96,7 @@ def _render_take(view: dict, number: int | None, typed, notice: str = "", status
 @bp.route("/attempts/<int:attempt_id>/save", methods=["POST"])
 @requires(Perm.EXAMS_TAKE)
 def save(attempt_id: int):
-    attempt = taking.own_attempt_or_404(attempt_id)
-    over = _open_or_result(attempt)
-    if over is not None:
-        return over
-    view = taking.attempt_view(attempt)
+    attempt, view = _open_attempt(attempt_id)
     seq = request.form.get("seq", type=int)
     try:
         for question, response, flag in taking.changed_items(view, request.form):
@@ -113,12 +111,7 @@ def save(attempt_id: int):
 
 def _refused(attempt_id: int, exc: attempts.AttemptError):
     """Show the page again with what was typed; the answers stay on screen to save again."""
-    attempt = taking.own_attempt_or_404(attempt_id)
-    over = _open_or_result(attempt)
-    if over is not None:
-        flash(exc.message, "warning")
-        return over
-    view = taking.attempt_view(attempt)
+    _attempt, view = _open_attempt(attempt_id, notice=exc.message)
     number = request.form.get("number", type=int)
     return _render_take(view, number, typed=request.form, notice=exc.message, status=409)
 
@@ -133,11 +126,7 @@ def _target(attempt_id: int, go: str) -> str:
 @bp.route("/attempts/<int:attempt_id>/summary")
 @requires(Perm.EXAMS_TAKE)
 def summary(attempt_id: int):
-    attempt = taking.own_attempt_or_404(attempt_id)
-    over = _open_or_result(attempt)
-    if over is not None:
-        return over
-    view = taking.attempt_view(attempt)
+    _attempt, view = _open_attempt(attempt_id)
     return render_template("exams/summary.html", view=view)
 
 
