@@ -1,12 +1,13 @@
 """Pass rates counted in SQL: per period, exam, unit, position (topics: ``topic_rates``).
 
-Who counts — the rule of ``app.hr.verdicts.knowledge_outcomes``, written as SQL so the
-HR verdict list and these figures always agree:
+Who counts — one rule, used by the HR verdicts (``app.hr.verdicts`` reads
+``period_outcomes`` itself), the HR lists and the periodic report, so they always agree:
 
 - the population of a period is everyone who is a *required* candidate of a live (not
   cancelled) exam of the period ("phải dự thi");
-- a person *sat* when they finished an attempt of an exam of the period, and *passed*
+- a person *sat* when they finished an attempt of a live exam of the period, and *passed*
   when any of those attempts passed, so a passed retest counts as one pass, never twice;
+  an attempt of a cancelled exam counts for nothing (the exam did not take place);
 - the denominator of a rate is the people who sat; the required people who did not sit
   (absent, or still in progress) are reported beside it, never counted as failures.
 
@@ -95,7 +96,7 @@ def period_outcomes(period_id: int | None) -> sa.Subquery:
     finished = (
         sa.select(Attempt.person_id, Exam.period_id, sa.func.max(PASSED).label("passed"))
         .join(Exam, Exam.id == Attempt.exam_id)
-        .where(FINISHED)
+        .where(FINISHED, Exam.state != ExamState.CANCELLED)
         .group_by(Attempt.person_id, Exam.period_id)
     )
     if period_id is not None:

@@ -6,7 +6,9 @@ drill-down, chart and download until the data they read changes. "Changes" is a 
 from one cheap query: row counts, highest ids and a few sums over attempts, candidates,
 exams, people and units, so a finished or re-scored attempt, a candidate made exempt, a
 cancelled exam, a person moved to another unit or a unit moved in the tree all give a new
-stamp. Entries also expire after ``TTL_SECONDS`` and at most ``MAX_ENTRIES`` are kept.
+stamp. Every part of the stamp is exact (integers, dates), so an unchanged database always
+gives the same stamp. Entries also expire after ``TTL_SECONDS`` and at most ``MAX_ENTRIES``
+are kept.
 """
 
 from __future__ import annotations
@@ -46,12 +48,19 @@ def _one(value: Any) -> int:
     return sa.case((value, 1), else_=0)
 
 
+def _exact_sum(column: sa.ColumnElement) -> sa.ColumnElement:
+    """The sum of a float column in millionths, as an integer: a float sum depends on the
+    order rows are added in, which PostgreSQL's parallel aggregation changes from run to
+    run, and a stamp that changes by itself would never let an entry be reused."""
+    return sa.func.sum(sa.cast(sa.func.round(column * 1_000_000), sa.BigInteger))
+
+
 def data_stamp() -> tuple:
     """Counts, highest ids and sums that change whenever a pass-rate input changes."""
     parts = [
         sa.select(sa.func.count(), sa.func.max(Attempt.id), sa.func.max(Attempt.finished_at),
                   sa.func.sum(_one(Attempt.state == AttemptState.FINISHED)),
-                  sa.func.sum(_one(Attempt.passed.is_(True))), sa.func.sum(Attempt.percent)),
+                  sa.func.sum(_one(Attempt.passed.is_(True))), _exact_sum(Attempt.percent)),
         sa.select(sa.func.count(), sa.func.max(ExamCandidate.id),
                   sa.func.sum(_one(ExamCandidate.status == CandidateStatus.EXEMPT))),
         sa.select(sa.func.count(), sa.func.max(Exam.id), sa.func.sum(Exam.period_id),
