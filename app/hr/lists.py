@@ -11,12 +11,16 @@ Rules (settings in ``app/config.py``, defaults from the product brief):
 - A component that is only *missing* (no attempt, no sheet) is not a failure: such people
   are listed apart as "chưa đủ dữ liệu", for HR to chase the result rather than judge.
 
-Ratings are counted in SQL (one GROUP BY officer over the officer-rating question of the
-period's dates); responses flagged as part of a suspicious burst are left out.
+Set-based: the verdicts of the whole roster in every period of the window come from a few
+GROUP BY queries (``app.hr.facts``, ``app.hr.verdicts.verdict_table``); Python then walks
+plain tuples, and only the people who end up on a list are loaded as objects. Ratings are
+counted in SQL (one GROUP BY officer over the officer-rating question of the period's
+dates); responses flagged as part of a suspicious burst are left out.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,21 +30,22 @@ from flask_babel import lazy_gettext as _l
 
 from app.analytics.intervals import Interval, credibly_below, wilson_interval
 from app.extensions import db
-from app.hr.verdicts import Outcome, Verdict, period_verdicts
+from app.hr.facts import (
+    ID_LIST_MAX,
+    Roster,
+    as_roster,
+    knowledge_percents,
+    load_people,
+    officer_ratings,
+)
+from app.hr.verdicts import Outcome, Verdict, VerdictTable, meets, verdict_table
 from app.models import (
-    Attempt,
-    AttemptState,
     CaseKind,
-    Exam,
     HrCase,
     Period,
     Person,
-    SurveyAnswer,
-    SurveyQuestion,
-    SurveyResponse,
 )
 
-SATISFIED_MIN = 4  # scale5: 4 "Hài lòng" and 5 "Rất hài lòng" are the top two levels
 REASON_LABELS = {
     "knowledge_failed": _l("Không đạt phần kiểm tra kiến thức trong kỳ"),
     "communication_failed": _l("Không đạt phần đánh giá giao tiếp, ứng xử trong kỳ"),
@@ -138,41 +143,6 @@ def window_periods(period: Period, size: int) -> list[Period]:
     return list(db.session.scalars(stmt))
 
 
-def knowledge_percents(period: Period, person_ids: list[int]) -> dict[int, float]:
-    """The best finished attempt's percentage per person in ``period`` (one GROUP BY)."""
-    rows = db.session.execute(
-        sa.select(Attempt.person_id, sa.func.max(Attempt.percent))
-        .join(Exam, Exam.id == Attempt.exam_id)
-        .where(
-            Exam.period_id == period.id,
-            Attempt.state == AttemptState.FINISHED,
-            Attempt.person_id.in_(person_ids),
-        )
-        .group_by(Attempt.person_id)
-    ).all()
-    return {pid: pct for pid, pct in rows if pct is not None}
-
-
-def officer_ratings(period: Period, person_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """``{officer_id: (n, satisfied)}`` over the period's dates: one SQL GROUP BY."""
-    satisfied = sa.func.sum(sa.case((SurveyAnswer.number >= SATISFIED_MIN, 1), else_=0))
-    stmt = (
-        sa.select(SurveyResponse.officer_id, sa.func.count(), satisfied)
-        .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
-        .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-        .where(
-            SurveyQuestion.rates_officer.is_(True),
-            SurveyAnswer.number.is_not(None),
-            SurveyResponse.officer_id.in_(person_ids),
-            SurveyResponse.flagged.is_(False),
-            SurveyResponse.day >= period.starts_on,
-            SurveyResponse.day <= period.ends_on,
-        )
-        .group_by(SurveyResponse.officer_id)
-    )
-    return {oid: (int(n), int(s or 0)) for oid, n, s in db.session.execute(stmt)}
-
-
 def ratings_of(counts: tuple[int, int] | None, policy: Policy) -> Ratings | None:
     if not counts or counts[0] == 0:
         return None
@@ -181,57 +151,86 @@ def ratings_of(counts: tuple[int, int] | None, policy: Policy) -> Ratings | None
     return Ratings(n, ok, wilson_interval(ok, n), below)
 
 
+def met_periods(table: VerdictTable, person_id: int, window: list[Period]) -> list[Period]:
+    """The periods of ``window`` (the latest first, taken as met) in which the person met the
+    requirement, newest first."""
+    return [window[0], *(p for p in window[1:] if table.meets(person_id, p.id))]
+
+
 def commendation_candidates(
-    period: Period, people: list[Person], policy: Policy | None = None
+    period: Period, people: Roster | Sequence[Person], policy: Policy | None = None
 ) -> list[Entry]:
     """People who met the requirement in ``period`` and, counting it, in at least
-    ``policy.min_periods`` periods of the window; in the order of ``people``."""
+    ``policy.min_periods`` periods of the window; in the order of ``people``. A few queries
+    for the whole roster (``app.hr.facts``), then Python over the people with results."""
     policy = policy or Policy.from_config()
-    met_now = [v for v in period_verdicts(period, people) if v.meets]
-    met: dict[int, list[Period]] = {v.person.id: [period] for v in met_now}
-    subset = [v.person for v in met_now]
-    if subset and policy.min_periods > 1:
-        for older in window_periods(period, policy.window)[1:]:
-            for v in period_verdicts(older, subset):
-                if v.meets:
-                    met[v.person.id].append(older)
-    chosen = [v for v in met_now if len(met[v.person.id]) >= policy.min_periods]
-    percents = knowledge_percents(period, [v.person.id for v in chosen])
-    ratings = officer_ratings(period, [v.person.id for v in chosen])
+    roster = as_roster(people)
+    older = window_periods(period, policy.window)[1:] if policy.min_periods > 1 else []
+    window = [period, *older]
+    table = verdict_table([p.id for p in window], roster)
+    with_results = table.people_with_results(period.id)
+    met: dict[int, list[Period]] = {}
+    for pid in roster.person_ids:
+        if (
+            pid in with_results
+            and table.meets(pid, period.id)
+            and len(found := met_periods(table, pid, window)) >= policy.min_periods
+        ):
+            met[pid] = found
+    chosen = list(met)
+    persons = load_people(chosen)
+    percents = knowledge_percents(period, chosen, roster)
+    ratings = officer_ratings(period, chosen if len(chosen) <= ID_LIST_MAX else roster)
     return [
         Entry(
-            v.person,
+            persons[pid],
             period,
-            v,
-            percents.get(v.person.id),
-            met[v.person.id],
-            ratings_of(ratings.get(v.person.id), policy),
+            Verdict(persons[pid], table.of(pid, period.id), table.rule),
+            percents.get(pid),
+            met[pid],
+            ratings_of(ratings.get(pid), policy),
         )
-        for v in chosen
+        for pid in chosen
     ]
 
 
+def _review_reasons(parts: dict[str, Outcome], rule: str, rated: Ratings | None) -> list[str]:
+    """Why a person is reviewed: failed components (only when the rule says they do not meet
+    the requirement), credibly low satisfaction."""
+    reasons = [] if meets(rule, parts) else [
+        f"{k}_failed" for k, o in parts.items() if o is Outcome.FAILED
+    ]  # fmt: skip
+    if rated is not None and rated.below:
+        reasons.append("satisfaction_below")
+    return reasons
+
+
 def reassignment_reviews(
-    period: Period, people: list[Person], policy: Policy | None = None
+    period: Period, people: Roster | Sequence[Person], policy: Policy | None = None
 ) -> Reviews:
     """People to review for ``period`` (failed a component, or credibly low satisfaction),
-    and apart from them the people whose result is only missing."""
+    and apart from them the people whose result is only missing; in the order of
+    ``people``. A few queries for the whole roster, then Python."""
     policy = policy or Policy.from_config()
-    ids = [p.id for p in people]
-    ratings = officer_ratings(period, ids)
-    percents = knowledge_percents(period, ids)
+    roster = as_roster(people)
+    table = verdict_table([period.id], roster)
+    ratings = {pid: ratings_of(c, policy) for pid, c in officer_ratings(period, roster).items()}
+    listed: list[tuple[int, list[str], bool]] = []  # person, reasons, only missing
+    for pid in roster.person_ids:
+        parts = table.of(pid, period.id)
+        reasons = _review_reasons(parts, table.rule, ratings.get(pid))
+        missing = any(o is Outcome.MISSING for o in parts.values())
+        if reasons or (missing and not meets(table.rule, parts)):
+            listed.append((pid, reasons, not reasons))
+    ids = [pid for pid, _r, _m in listed]
+    persons, percents = load_people(ids), knowledge_percents(period, ids, roster)
     result = Reviews([], [])
-    for v in period_verdicts(period, people):
-        entry = Entry(v.person, period, v, percents.get(v.person.id))
-        entry.ratings = ratings_of(ratings.get(v.person.id), policy)
-        if not v.meets:  # a failure the verdict rule ignores does not put anyone on the list
-            entry.reasons = [f"{k}_failed" for k, o in v.components.items() if o is Outcome.FAILED]
-        if entry.ratings is not None and entry.ratings.below:
-            entry.reasons.append("satisfaction_below")
-        if entry.reasons:
-            result.entries.append(entry)
-        elif v.missing and not v.meets:
-            result.insufficient.append(entry)
+    for pid, reasons, only_missing in listed:
+        person = persons[pid]
+        verdict = Verdict(person, table.of(pid, period.id), table.rule)
+        entry = Entry(person, period, verdict, percents.get(pid), ratings=ratings.get(pid))
+        entry.reasons = reasons
+        (result.insufficient if only_missing else result.entries).append(entry)
     return result
 
 

@@ -3,8 +3,10 @@ person meets the competence requirement.
 
 Derived on demand from exams and assessment rounds, never stored or hand-edited.
 - Knowledge is required when the person is a required candidate of a live exam of the
-  period; it passed if any finished attempt of those exams passed (a passed retest
-  counts), failed if attempts finished and none passed, and is *missing* otherwise.
+  period; it passed if any finished attempt of the period's live exams passed (a passed
+  retest counts; an attempt of a cancelled exam counts for nothing), failed if attempts
+  finished and none passed, and is *missing* otherwise. The rule is the pass-rate
+  dashboard's own SQL (``app.analytics.rates.period_outcomes``).
 - Communication is required when the person's unit lies in a round of the period; it
   passed or failed by the rounds' officer results, and is *missing* with no sheet.
 - Calibration rounds (assessors scoring the same scenarios to measure agreement) never
@@ -26,23 +28,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-import sqlalchemy as sa
 from flask import current_app
 
-from app.assessments.results import officer_result
-from app.extensions import db
-from app.models import (
-    Attempt,
-    AttemptState,
-    CandidateStatus,
-    Exam,
-    ExamCandidate,
-    ExamState,
-    Period,
-    Person,
-    Unit,
-)
-from app.models.assessments import Round
+from app.hr import facts
+from app.hr.facts import Roster
+from app.models import Period, Person
 
 VERDICT_RULES = ("all_required", "knowledge_only", "knowledge_and_communication")
 DEFAULT_RULE = "all_required"
@@ -62,6 +52,12 @@ class Outcome(StrEnum):
     MISSING = "missing"
 
 
+def meets(rule: str, components: dict[str, Outcome]) -> bool:
+    """Whether ``components`` meet the requirement under ``rule``."""
+    deciding = [v for k, v in components.items() if rule != "knowledge_only" or k == "knowledge"]
+    return bool(deciding) and all(v is Outcome.PASSED for v in deciding)
+
+
 @dataclass
 class Verdict:
     person: Person
@@ -70,67 +66,54 @@ class Verdict:
 
     @property
     def meets(self) -> bool:
-        deciding = [
-            v
-            for k, v in self.components.items()
-            if self.rule != "knowledge_only" or k == "knowledge"
-        ]
-        return bool(deciding) and all(v is Outcome.PASSED for v in deciding)
+        return meets(self.rule, self.components)
 
     @property
     def missing(self) -> list[str]:
         return [k for k, v in self.components.items() if v is Outcome.MISSING]
 
 
+def knowledge_outcome(sat: bool, passed: bool) -> Outcome:
+    """A required person's knowledge result from ``rates.period_outcomes``' two flags."""
+    return Outcome.PASSED if passed else Outcome.FAILED if sat else Outcome.MISSING
+
+
 def knowledge_outcomes(period: Period, person_ids: list[int]) -> dict[int, Outcome]:
-    """Knowledge outcome of each person who had to sit a live exam of ``period``."""
-    required = db.session.scalars(
-        sa.select(ExamCandidate.person_id)
-        .join(Exam, Exam.id == ExamCandidate.exam_id)
-        .where(
-            Exam.period_id == period.id,
-            Exam.state != ExamState.CANCELLED,
-            ExamCandidate.status == CandidateStatus.REQUIRED,
-            ExamCandidate.person_id.in_(person_ids),
-        )
-    ).all()
-    finished = db.session.execute(
-        sa.select(Attempt.person_id, Attempt.passed)
-        .join(Exam, Exam.id == Attempt.exam_id)
-        .where(
-            Exam.period_id == period.id,
-            Attempt.state == AttemptState.FINISHED,
-            Attempt.person_id.in_(person_ids),
-        )
-    ).all()
-    outcomes = {pid: Outcome.MISSING for pid in required}
-    for pid, passed in finished:
-        if pid in outcomes and outcomes[pid] is not Outcome.PASSED:
-            outcomes[pid] = Outcome.PASSED if passed else Outcome.FAILED
-    return outcomes
+    """Knowledge outcome of each person who had to sit a live exam of ``period`` (attempts
+    of a cancelled exam count for nothing)."""
+    roster = Roster(facts.ids_select(person_ids), [])
+    rows = facts.knowledge_rows([period.id], roster)
+    return {pid: knowledge_outcome(*flags) for (pid, _p), flags in rows.items()}
+
+
+def communication_table(period_ids: list[int], roster: Roster) -> dict[tuple[int, int], Outcome]:
+    """``{(person id, period id): Outcome}`` for each roster member whose unit lies in a live
+    round of the period: three queries for the whole roster, whatever its size."""
+    rounds = facts.rounds_of(period_ids)
+    means = facts.sheet_means(rounds, roster)
+    ancestors: dict[str, frozenset[int]] = {}
+    out: dict[tuple[int, int], Outcome] = {}
+    for pid, path in roster.members:
+        units = ancestors.get(path) or ancestors.setdefault(path, facts.path_ids(path))
+        for rnd in rounds:
+            if not rnd.unit_ids & units:
+                continue
+            mean = means.get((rnd.id, pid))
+            outcome = (
+                Outcome.MISSING
+                if mean is None
+                else Outcome.PASSED
+                if mean >= rnd.threshold - 1e-9
+                else Outcome.FAILED
+            )
+            out[(pid, rnd.period_id)] = _better(out.get((pid, rnd.period_id)), outcome)
+    return out
 
 
 def communication_outcomes(period: Period, people: list[Person]) -> dict[int, Outcome]:
     """Communication outcome of each person whose unit lies in a round of ``period``."""
-    outcomes: dict[int, Outcome] = {}
-    rounds = sa.select(Round).where(Round.period_id == period.id, Round.calibration.is_(False))
-    for rnd in db.session.scalars(rounds):
-        paths = [
-            u.path for u in db.session.scalars(sa.select(Unit).where(Unit.id.in_(rnd.unit_ids)))
-        ]
-        for person in people:
-            if not any(person.unit.path.startswith(p) for p in paths):
-                continue
-            result = officer_result(rnd, person.id)
-            outcome = (
-                Outcome.MISSING
-                if result.passed is None
-                else Outcome.PASSED
-                if result.passed
-                else Outcome.FAILED
-            )
-            outcomes[person.id] = _better(outcomes.get(person.id), outcome)
-    return outcomes
+    table = communication_table([period.id], Roster.of_people(people))
+    return {pid: outcome for (pid, _p), outcome in table.items()}
 
 
 _RANK = {None: 0, Outcome.MISSING: 1, Outcome.FAILED: 2, Outcome.PASSED: 3}
@@ -141,20 +124,54 @@ def _better(old: Outcome | None, new: Outcome) -> Outcome:
     return new if _RANK[new] > _RANK[old] else old  # type: ignore[return-value]
 
 
+def components(
+    rule: str, knowledge: Outcome | None, communication: Outcome | None
+) -> dict[str, Outcome]:
+    """The required components of one person in one period under ``rule``."""
+    found: dict[str, Outcome] = {}
+    if rule == "knowledge_and_communication":
+        found = {"knowledge": Outcome.MISSING, "communication": Outcome.MISSING}
+    if knowledge is not None:
+        found["knowledge"] = knowledge
+    if communication is not None:
+        found["communication"] = communication
+    return found
+
+
+@dataclass
+class VerdictTable:
+    """Components per (person id, period id) of a roster over some periods."""
+
+    rule: str
+    knowledge: dict[tuple[int, int], Outcome]
+    communication: dict[tuple[int, int], Outcome]
+
+    def of(self, person_id: int, period_id: int) -> dict[str, Outcome]:
+        key = (person_id, period_id)
+        return components(self.rule, self.knowledge.get(key), self.communication.get(key))
+
+    def people_with_results(self, period_id: int) -> set[int]:
+        """People with a knowledge or communication component in the period (the only ones
+        who can meet the requirement)."""
+        keys = (*self.knowledge, *self.communication)
+        return {pid for pid, per in keys if per == period_id}
+
+    def meets(self, person_id: int, period_id: int) -> bool:
+        return meets(self.rule, self.of(person_id, period_id))
+
+
+def verdict_table(period_ids: list[int], roster: Roster) -> VerdictTable:
+    """The components of every roster member in each of ``period_ids`` (four queries)."""
+    rule = verdict_rule()
+    know = facts.knowledge_rows(period_ids, roster)
+    return VerdictTable(
+        rule,
+        {key: knowledge_outcome(*flags) for key, flags in know.items()},
+        communication_table(period_ids, roster),
+    )
+
+
 def period_verdicts(period: Period, people: list[Person]) -> list[Verdict]:
     """The verdict of each of ``people`` for ``period``, in the order given."""
-    rule = verdict_rule()
-    ids = [p.id for p in people]
-    knowledge = knowledge_outcomes(period, ids)
-    communication = communication_outcomes(period, people)
-    verdicts = []
-    for person in people:
-        verdict = Verdict(person, rule=rule)
-        if rule == "knowledge_and_communication":
-            verdict.components = {"knowledge": Outcome.MISSING, "communication": Outcome.MISSING}
-        if person.id in knowledge:
-            verdict.components["knowledge"] = knowledge[person.id]
-        if person.id in communication:
-            verdict.components["communication"] = communication[person.id]
-        verdicts.append(verdict)
-    return verdicts
+    table = verdict_table([period.id], Roster.of_people(people))
+    return [Verdict(p, table.of(p.id, period.id), table.rule) for p in people]
