@@ -90,12 +90,23 @@ def base_app(request, tmp_path_factory) -> Iterator[Flask]:
 
 
 def wipe(app: Flask) -> None:
-    """Delete every row of every table (children first)."""
+    """Delete every row of every table (children first), in one round trip: one DELETE per
+    table through SQLAlchemy cost ~0.1 s a test on PostgreSQL, a tenth of the suite."""
     with app.app_context():
         db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+        script = "".join(
+            f'DELETE FROM "{table.name}";' for table in reversed(db.metadata.sorted_tables)
+        )
+        raw = db.engine.raw_connection()
+        try:
+            if db.engine.dialect.name == "sqlite":
+                raw.driver_connection.executescript(f"BEGIN;{script}COMMIT;")
+            else:
+                with raw.cursor() as cursor:
+                    cursor.execute(script)
+                raw.commit()
+        finally:
+            raw.close()
 
 
 @pytest.fixture
