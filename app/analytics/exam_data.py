@@ -1,19 +1,27 @@
 """The marks of finished attempts, from SQL into numpy arrays, for item analysis.
 
-One Core ``select`` over ``attempt_items`` joined to ``attempts`` (finished only: neither
-in progress nor annulled), streamed in chunks of tuples straight into arrays — no ORM
-objects, so 100,000 attempts × 60 items (6 million rows) stay a few arrays of numbers.
+Two Core ``select``s over ``attempt_items`` joined to ``attempts`` (finished only: neither in
+progress nor annulled), run on the driver's own cursor and turned into arrays chunk by
+chunk with ``np.fromiter`` — no ORM objects and no Python statement per row, so 100,000
+attempts × 60 items (6 million rows) stay a few arrays of numbers:
+
+* the **marks**: attempt, position, version, credit and mark of every item (and, for
+  question loads, the exam and the attempt's stored totals);
+* the **choices**: for single-answer choice questions (single choice, true/false,
+  situational) answered online, the stored layout and response as JSON text, decoded once
+  per distinct (layout, response) pair into the option *as stored in the bank* ("A", "B", …
+  like the bank's question page), because display letters are shuffled per attempt.
 
 Marks follow ``app.exams.scoring``: an item earns ``credit × mark``; a voided item
 (``ItemFix`` kind "void") counts neither in the score nor in the maximum, so its credit is
 read as NaN whatever is stored (paper attempts imported before the fix keep a credit the
-re-scoring never touched). A re-keyed item's stored credit is already the corrected one.
+re-scoring never touched); an item not yet scored (NULL credit) is read as NaN too. A
+re-keyed item's stored credit is already the corrected one.
 
-For single-answer choice questions (single choice, true/false, situational) the query also
-returns the stored layout and response as JSON text; they are decoded once per distinct
-(layout, response) pair into the option *as stored in the bank* ("A", "B", … like the bank's
-question page), because display letters are shuffled per attempt. Paper attempts have no
-responses, so they are left out of distractor tables (their choice is ``None``).
+Choices are integer codes (:data:`CHOICE_NONE` where no choice applies — another question
+type or a paper attempt, which has no responses and is left out of distractor tables;
+:data:`CHOICE_BLANK` for an unanswered choice question; ``i + 1`` for the stored option
+``i``), so a distractor table is a ``bincount``.
 """
 
 from __future__ import annotations
@@ -22,35 +30,37 @@ import json
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
 
+from app.analytics.exam_versions import CHOICE_QTYPES, VersionInfo, version_infos, voided_pairs
 from app.bank.formats.common import letter
-from app.bank.render import excerpt
-from app.exams.items_layout import TRUE_FALSE_LABELS, letter_id
-from app.exams.items_scoring import FULL, credit_of
+from app.exams.items_layout import letter_id
 from app.extensions import db
-from app.models import (
-    Answer,
-    Attempt,
-    AttemptItem,
-    AttemptState,
-    ItemFix,
-    Question,
-    QuestionVersion,
-)
+from app.models import Answer, Attempt, AttemptItem, AttemptState, QuestionVersion
 
-CHOICE_QTYPES = ("single_choice", "true_false", "situational")
+__all__ = [  # the version facts are re-exported for the modules that read them from here
+    "CHOICE_QTYPES",
+    "ItemRows",
+    "VersionInfo",
+    "load_exam_rows",
+    "load_question_rows",
+    "version_infos",
+    "voided_pairs",
+]
+CHOICE_NONE, CHOICE_BLANK = -1, 0
 CHUNK = 50_000
-_UNSEEN = object()
+NULL_CREDIT = -1.0e300  # a NULL credit as fetched (``np.fromiter`` takes no None): NaN
 
 
 @dataclass(frozen=True)
 class ItemRows:
-    """One entry per attempt item; ``credit`` is NaN for a voided item, ``choice`` the stored
-    option chosen ("" blank) or None where no choice applies. ``score``/``max_score`` are the
+    """One entry per attempt item; ``credit`` is NaN for a voided or unscored item,
+    ``choice`` the option code (see the module docstring). ``score``/``max_score`` are the
     attempts' stored totals (question loads only; zeros for exam loads)."""
 
     exam: np.ndarray
@@ -71,91 +81,46 @@ class ItemRows:
         return ItemRows(**{name: getattr(self, name)[index] for name in self.__dataclass_fields__})
 
 
-@dataclass(frozen=True)
-class VersionInfo:
-    """What a report needs to name a version and mark its key."""
-
-    version_id: int
-    question_id: int
-    number: int
-    qtype: str
-    label: str
-    stem: str
-    options: tuple[str, ...]  # stored option letters of a choice question, else ()
-    option_texts: tuple[str, ...]
-    keys: tuple[str, ...]  # options with full credit (after any re-key)
-
-
 # --- decoding choices ---------------------------------------------------------------------
 
 
-def option_code(layout_text: str, response_text: str | None) -> str:
-    """The stored option letter a single-choice response picks ("" when blank or unknown)."""
+def option_index(layout_text: str, response_text: str | None) -> int | None:
+    """The stored option index a single-choice response picks (None when blank or unknown)."""
     try:
         order = json.loads(layout_text).get("options") or []
         response = json.loads(response_text) if response_text else None
     except (ValueError, AttributeError):
-        return ""
+        return None
     if isinstance(response, list):
         response = response[0] if len(response) == 1 else None
     if not isinstance(response, str):
-        return ""
+        return None
     by_display = {letter_id(position): index for position, index in enumerate(order)}
     index = by_display.get(response)
-    return "" if not isinstance(index, int) else letter(index)
+    return index if isinstance(index, int) and index >= 0 else None
 
 
-class _Choices:
-    """Decodes (layout, response) texts, each distinct pair once."""
-
-    def __init__(self) -> None:
-        self._seen: dict[tuple[str, str | None], str] = {}
-
-    def codes(self, layouts: Sequence[str | None], responses: Sequence[str | None]) -> np.ndarray:
-        out = np.empty(len(layouts), dtype=object)
-        seen = self._seen
-        for i, (layout, response) in enumerate(zip(layouts, responses, strict=True)):
-            if layout is None:
-                continue  # not a single-answer choice question, or a paper attempt
-            code = seen.get((layout, response), _UNSEEN)
-            if code is _UNSEEN:
-                code = seen[(layout, response)] = option_code(layout, response)
-            out[i] = code
-        return out
+def option_code(layout_text: str, response_text: str | None) -> str:
+    """The stored option letter a single-choice response picks ("" when blank or unknown)."""
+    index = option_index(layout_text, response_text)
+    return "" if index is None else letter(index)
 
 
-# --- the query ------------------------------------------------------------------------------
+def choice_name(code: int) -> str:
+    """The option letter of a choice code ("" for blank)."""
+    return "" if code <= CHOICE_BLANK else letter(code - 1)
 
 
-NUMERIC = ("exam", "attempt", "position", "version", "credit", "mark", "score", "max_score")
+class _ChoiceCodes(dict):
+    """(layout, response) texts → choice code, each distinct pair decoded once."""
+
+    def __missing__(self, pair: tuple[str, str | None]) -> int:
+        index = option_index(*pair)
+        code = self[pair] = CHOICE_BLANK if index is None else index + 1
+        return code
 
 
-def _columns(with_totals: bool) -> list[sa.ColumnElement[Any]]:
-    single = sa.and_(QuestionVersion.qtype.in_(CHOICE_QTYPES), Attempt.paper.is_(False))
-    zero = sa.literal(0.0)
-    return [
-        Attempt.exam_id,
-        AttemptItem.attempt_id,
-        AttemptItem.position,
-        AttemptItem.version_id,
-        AttemptItem.credit,
-        AttemptItem.mark,
-        sa.func.coalesce(Attempt.score, 0.0) if with_totals else zero,
-        sa.func.coalesce(Attempt.max_score, 0.0) if with_totals else zero,
-        sa.case((single, sa.cast(AttemptItem.layout, sa.Text)), else_=sa.null()),
-        sa.case((single, sa.cast(Answer.response, sa.Text)), else_=sa.null()),
-    ]
-
-
-def _select(where: sa.ColumnElement[bool], with_totals: bool) -> sa.Select:
-    return (
-        sa.select(*_columns(with_totals))
-        .select_from(AttemptItem)
-        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
-        .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
-        .outerjoin(Answer, Answer.item_id == AttemptItem.id)
-        .where(Attempt.state == AttemptState.FINISHED, where)
-    )
+# --- running a select on the driver ----------------------------------------------------------
 
 
 def _chunks(stmt: sa.Select) -> Iterator[list[tuple]]:
@@ -179,23 +144,139 @@ def _chunks(stmt: sa.Select) -> Iterator[list[tuple]]:
         cursor.close()
 
 
-def _stream(stmt: sa.Select) -> ItemRows:
-    """Run ``stmt`` and gather its chunks of tuples into arrays."""
-    numbers: list[np.ndarray] = []
-    choices: list[np.ndarray] = []
-    decoder = _Choices()
-    for chunk in _chunks(stmt):
-        columns = list(zip(*chunk, strict=True))
-        numbers.append(np.array(columns[: len(NUMERIC)], dtype=float))
-        choices.append(decoder.codes(columns[-2], columns[-1]))
-    data = np.concatenate(numbers, axis=1) if numbers else np.zeros((len(NUMERIC), 0))
-    floats = ("credit", "mark", "score", "max_score")
-    arrays = {
-        name: data[i] if name in floats else data[i].astype(np.int64)
-        for i, name in enumerate(NUMERIC)
+def _numbers(stmt: sa.Select, width: int) -> np.ndarray:
+    """Every row of ``stmt`` (``width`` numeric columns, no NULLs) as ``[width, n]`` floats."""
+    parts = [
+        np.fromiter(chain.from_iterable(chunk), dtype=float, count=len(chunk) * width)
+        for chunk in _chunks(stmt)
+    ]
+    flat = np.concatenate(parts) if parts else np.zeros(0)
+    return flat.reshape(-1, width).T
+
+
+# --- the queries ------------------------------------------------------------------------------
+
+
+def _finished(where: sa.ColumnElement[bool]) -> sa.Select:
+    return (
+        sa.select()
+        .select_from(AttemptItem)
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .where(Attempt.state == AttemptState.FINISHED, where)
+    )
+
+
+def _marks(where: sa.ColumnElement[bool], with_totals: bool) -> dict[str, np.ndarray]:
+    """The marks columns of the selected items (exam, score and max score with totals)."""
+    columns: dict[str, Any] = {
+        "attempt": AttemptItem.attempt_id,
+        "position": AttemptItem.position,
+        "version": AttemptItem.version_id,
+        "credit": sa.func.coalesce(AttemptItem.credit, NULL_CREDIT),
+        "mark": AttemptItem.mark,
     }
-    choice = np.concatenate(choices) if choices else np.empty(0, dtype=object)
-    return ItemRows(**arrays, choice=choice)
+    if with_totals:
+        columns["exam"] = Attempt.exam_id
+        columns["score"] = sa.func.coalesce(Attempt.score, 0.0)
+        columns["max_score"] = sa.func.coalesce(Attempt.max_score, 0.0)
+    data = _numbers(_finished(where).add_columns(*columns.values()), len(columns))
+    out = {name: np.ascontiguousarray(data[i]) for i, name in enumerate(columns)}
+    for name in ("attempt", "position", "version", "exam"):
+        if name in out:
+            out[name] = out[name].astype(np.int64)
+    out["credit"][out["credit"] == NULL_CREDIT] = np.nan
+    return out
+
+
+def _answered_choices(where: sa.ColumnElement[bool]) -> tuple[np.ndarray, np.ndarray]:
+    """(attempt × position keys as [2, m] ints, choice codes) of every answered item of a
+    single-answer choice question in an online attempt."""
+    stmt = (
+        _finished(where)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
+        .join(Answer, Answer.item_id == AttemptItem.id)
+        .where(QuestionVersion.qtype.in_(CHOICE_QTYPES), Attempt.paper.is_(False))
+        .add_columns(
+            AttemptItem.attempt_id,
+            AttemptItem.position,
+            sa.cast(AttemptItem.layout, sa.Text),
+            sa.cast(Answer.response, sa.Text),
+        )
+    )
+    decode = _ChoiceCodes().__getitem__
+    keys, codes = [], []
+    for chunk in _chunks(stmt):
+        n = len(chunk)
+        pairs = chain.from_iterable(map(itemgetter(0, 1), chunk))
+        keys.append(np.fromiter(pairs, dtype=np.int64, count=2 * n).reshape(-1, 2))
+        codes.append(np.fromiter(map(decode, map(itemgetter(2, 3), chunk)), np.int32, count=n))
+    if not keys:
+        return np.zeros((2, 0), dtype=np.int64), np.zeros(0, dtype=np.int32)
+    return np.concatenate(keys).T, np.concatenate(codes)
+
+
+def _member(values: np.ndarray, ids: Iterable[int]) -> np.ndarray:
+    """``values`` (non-negative ints) that are among ``ids``, as a mask."""
+    known = np.fromiter(ids, dtype=np.int64)
+    if not known.size or not values.size:
+        return np.zeros(values.size, dtype=bool)
+    return np.isin(values, known, kind="table")
+
+
+def _choice_versions(version_ids: np.ndarray) -> list[int]:
+    stmt = sa.select(QuestionVersion.id).where(
+        QuestionVersion.id.in_(version_ids.tolist()), QuestionVersion.qtype.in_(CHOICE_QTYPES)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def _paper_attempts(exam_ids: np.ndarray) -> list[int]:
+    stmt = sa.select(Attempt.id).where(
+        Attempt.exam_id.in_(exam_ids.tolist()),
+        Attempt.paper.is_(True),
+        Attempt.state == AttemptState.FINISHED,
+    )
+    return list(db.session.scalars(stmt))
+
+
+def _choices(rows: dict[str, np.ndarray], where: sa.ColumnElement[bool]) -> np.ndarray:
+    """The choice code of every row: blank where a choice applies, then the answers."""
+    applies = _member(rows["version"], _choice_versions(np.unique(rows["version"])))
+    applies &= ~_member(rows["attempt"], _paper_attempts(np.unique(rows["exam"])))
+    choice = np.where(applies, CHOICE_BLANK, CHOICE_NONE).astype(np.int32)
+    (attempts, positions), codes = _answered_choices(where)
+    if codes.size:
+        stride = int(max(rows["position"].max(), positions.max())) + 1
+        at = _locate(rows["attempt"] * stride + rows["position"], attempts * stride + positions)
+        found = at >= 0
+        choice[at[found]] = codes[found]
+    return choice
+
+
+def _locate(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Index in ``keys`` (unique) of every ``wanted`` key, -1 where absent."""
+    if not keys.size:
+        return np.full(wanted.size, -1)
+    order = None if _increasing(keys) else np.argsort(keys, kind="stable")
+    ordered = keys if order is None else keys[order]
+    at = np.minimum(np.searchsorted(ordered, wanted), ordered.size - 1)
+    hit = ordered[at] == wanted
+    at = at if order is None else order[at]
+    return np.where(hit, at, -1)
+
+
+def _increasing(keys: np.ndarray) -> bool:
+    return bool(keys.size < 2 or (keys[1:] > keys[:-1]).all())
+
+
+def _item_rows(where: sa.ColumnElement[bool], with_totals: bool, exam_id: int = 0) -> ItemRows:
+    rows = _marks(where, with_totals)
+    n = rows["attempt"].size
+    if not with_totals:
+        rows["exam"] = np.full(n, exam_id, dtype=np.int64)
+        rows["score"] = rows["max_score"] = np.zeros(n)
+    rows["choice"] = _choices(rows, where) if n else np.zeros(0, dtype=np.int32)
+    return ItemRows(**rows)
 
 
 def _void(rows: ItemRows, voided: Iterable[tuple[int, int]]) -> ItemRows:
@@ -207,83 +288,18 @@ def _void(rows: ItemRows, voided: Iterable[tuple[int, int]]) -> ItemRows:
 
 def load_exam_rows(exam_id: int) -> ItemRows:
     """Every item of the exam's finished attempts, ordered by attempt and position (sorted
-    here: numpy sorts 6 million keys faster than the database's temporary B-tree)."""
-    rows = _stream(_select(Attempt.exam_id == exam_id, with_totals=False))
-    rows = rows.take(np.lexsort((rows.position, rows.attempt)))
+    here only if the database did not return them so: numpy sorts 6 million keys faster
+    than the database's temporary B-tree, and usually they come in that order anyway)."""
+    rows = _item_rows(Attempt.exam_id == exam_id, with_totals=False, exam_id=exam_id)
+    if len(rows):
+        key = rows.attempt * (int(rows.position.max()) + 1) + rows.position
+        if not _increasing(key):
+            rows = rows.take(np.argsort(key, kind="stable"))
     return _void(rows, voided_pairs(exam_ids=[exam_id]))
 
 
 def load_question_rows(version_ids: Sequence[int]) -> ItemRows:
     """Every finished attempt item holding one of ``version_ids``, with the attempt's totals
     (in no particular order: the analysis groups them)."""
-    stmt = _select(AttemptItem.version_id.in_(list(version_ids)), with_totals=True)
-    return _void(_stream(stmt), voided_pairs(version_ids=version_ids))
-
-
-# --- fixes and version facts ----------------------------------------------------------------
-
-
-def voided_pairs(
-    *, exam_ids: Sequence[int] | None = None, version_ids: Sequence[int] | None = None
-) -> set[tuple[int, int]]:
-    """(exam id, version id) of every void fix for these exams or versions."""
-    stmt = sa.select(ItemFix.exam_id, ItemFix.version_id).where(ItemFix.kind == "void")
-    if exam_ids is not None:
-        stmt = stmt.where(ItemFix.exam_id.in_(list(exam_ids)))
-    if version_ids is not None:
-        stmt = stmt.where(ItemFix.version_id.in_(list(version_ids)))
-    return {(e, v) for e, v in db.session.execute(stmt)}
-
-
-def rekeyed_content(version_ids: Sequence[int], exam_id: int | None = None) -> dict[int, dict]:
-    """Corrected content per version from re-key fixes (the newest fix wins)."""
-    stmt = (
-        sa.select(ItemFix.version_id, ItemFix.content)
-        .where(ItemFix.kind == "rekey", ItemFix.version_id.in_(list(version_ids)))
-        .order_by(ItemFix.id)
-    )
-    if exam_id is not None:
-        stmt = stmt.where(ItemFix.exam_id == exam_id)
-    return {v: content for v, content in db.session.execute(stmt) if isinstance(content, dict)}
-
-
-def _keys(content: dict) -> tuple[str, ...]:
-    options = content.get("options") or []
-    return tuple(letter(i) for i, o in enumerate(options) if credit_of(o) >= FULL)
-
-
-def version_infos(version_ids: Iterable[int], exam_id: int | None = None) -> dict[int, VersionInfo]:
-    """Names, option letters and keys of these versions (keys after an exam's re-key)."""
-    ids = sorted({int(v) for v in version_ids})
-    if not ids:
-        return {}
-    fixed = rekeyed_content(ids, exam_id)
-    stmt = (
-        sa.select(QuestionVersion, Question.external_id)
-        .join(Question, Question.id == QuestionVersion.question_id)
-        .where(QuestionVersion.id.in_(ids))
-    )
-    infos = {}
-    for version, external_id in db.session.execute(stmt):
-        content = fixed.get(version.id) or version.content or {}
-        choice = version.qtype in CHOICE_QTYPES
-        options = (content.get("options") or []) if choice else []
-        infos[version.id] = VersionInfo(
-            version_id=version.id,
-            question_id=version.question_id,
-            number=version.number,
-            qtype=version.qtype,
-            label=external_id or f"#{version.question_id}",
-            stem=excerpt(version.stem, 100),
-            options=tuple(letter(i) for i in range(len(options))),
-            option_texts=tuple(_option_text(version.qtype, o) for o in options),
-            keys=_keys(content) if choice else (),
-        )
-    return infos
-
-
-def _option_text(qtype: str, option: dict) -> str:
-    text = str(option.get("text", ""))
-    if qtype == "true_false":
-        return TRUE_FALSE_LABELS.get(text, text)
-    return excerpt(text, 60)
+    rows = _item_rows(AttemptItem.version_id.in_(list(version_ids)), with_totals=True)
+    return _void(rows, voided_pairs(version_ids=version_ids))

@@ -22,9 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from app.analytics.distractors import DistractorAnalysis
-from app.analytics.exam_data import CHOICE_QTYPES, ItemRows, VersionInfo
-from app.analytics.items import ItemStats, analyse_items, distractor_analysis, flag_item
+from app.analytics.distractors import DistractorAnalysis, coded_distractor_analysis
+from app.analytics.exam_data import CHOICE_BLANK, CHOICE_QTYPES, ItemRows, VersionInfo, choice_name
+from app.analytics.items import ItemStats, analyse_items, flag_item, item_against_rest
+from app.analytics.ordering import group_indices
 
 ALGORITHM = "items-1"  # change to recompute every cached payload after a change here
 QUESTION_KEYS = ("facility", "sd", "discrimination_index", "discriminative_efficiency")
@@ -36,28 +37,36 @@ def item_vs_rest(credit: np.ndarray, rest: np.ndarray, name: str) -> ItemStats:
     The discrimination index of column 0 of ``[credit, rest]`` is corr(item, total - item)
     = corr(credit, rest): exactly Moodle's definition for a question in the attempts that
     saw it. Effective weight and alpha-if-deleted of this two-column matrix mean nothing and
-    are not reported.
+    are not computed.
     """
-    marks = np.column_stack([credit, rest])
-    rest_max = max(1.0, float(rest.max())) if rest.size else 1.0
-    return analyse_items(marks, [1.0, rest_max], [name, "rest"]).items[0]
+    return item_against_rest(credit, rest, name)
 
 
 def distractors_of(
     info: VersionInfo, codes: np.ndarray, totals: np.ndarray
 ) -> DistractorAnalysis | None:
     """Upper/lower-third shares per option of a single-answer choice question (None for
-    other types or when no online attempt answered it). Several full-credit options leave
-    the key unset, so no option is flagged as a distractor."""
+    other types or when no online attempt answered it). ``codes`` are choice codes
+    (``exam_data``). Several full-credit options leave the key unset, so no option is
+    flagged as a distractor."""
     if info.qtype not in CHOICE_QTYPES:
         return None
-    answered = ~np.equal(codes, None)
+    answered = codes >= CHOICE_BLANK
     if not answered.any():
         return None
+    codes = codes[answered]
+    # Report the bank's options, then any other option seen, then the blank answer —
+    # the order distractor_analysis gives the same choices as letters.
+    listed = list(info.options)
+    seen = np.flatnonzero(np.bincount(codes))
+    extra = sorted({choice_name(int(c)) for c in seen if c > CHOICE_BLANK} - set(listed))
+    names = listed + extra + ([""] if seen[0] == CHOICE_BLANK else [])
+    position = {name: i for i, name in enumerate(names)}
+    lookup = np.zeros(int(seen[-1]) + 1, dtype=np.intp)
+    for code in seen.tolist():
+        lookup[code] = position[choice_name(code)]
     key = info.keys[0] if len(info.keys) == 1 else None
-    return distractor_analysis(
-        list(codes[answered]), totals[answered], key=key, options=info.options
-    )
+    return coded_distractor_analysis(lookup[codes], names, totals[answered], key=key)
 
 
 def distractor_payload(analysis: DistractorAnalysis | None, info: VersionInfo) -> dict | None:
@@ -115,15 +124,20 @@ def question_entry(
 
 
 def _sorted(rows: ItemRows) -> ItemRows:
-    """Rows ordered by attempt then position (the query's order; re-sorted if not)."""
+    """Rows ordered by attempt then position (the loader's order; re-sorted if not)."""
     if len(rows) < 2:
         return rows
-    order_ok = (np.diff(rows.attempt) > 0) | (
-        (np.diff(rows.attempt) == 0) & (np.diff(rows.position) > 0)
-    )
-    if order_ok.all():
+    key = rows.attempt * (int(rows.position.max()) + 1) + rows.position
+    if (key[1:] > key[:-1]).all():
         return rows
-    return rows.take(np.lexsort((rows.position, rows.attempt)))
+    return rows.take(np.argsort(key, kind="stable"))
+
+
+def _attempt_index(attempts: np.ndarray) -> np.ndarray:
+    """0, 1, 2, … per attempt of rows grouped by attempt (a run per attempt)."""
+    starts = np.ones(attempts.size, dtype=bool)
+    starts[1:] = attempts[1:] != attempts[:-1]
+    return np.cumsum(starts) - 1
 
 
 def _earned(rows: ItemRows) -> np.ndarray:
@@ -149,12 +163,13 @@ def slot_matrix(
     cells = (new_index[index[on]], rows.position[on] - 1)
     marks = np.zeros((int(kept.sum()), size))
     marks[cells] = _earned(rows)[on]
-    maxima = np.full(marks.shape, np.nan)
-    maxima[cells] = np.where(np.isnan(rows.credit[on]), np.nan, rows.mark[on])
-    live = ~np.isnan(maxima).all(axis=0) if marks.shape[0] else np.zeros(size, dtype=bool)
-    slot_max = np.nanmax(np.where(np.isnan(maxima[:, live]), -np.inf, maxima[:, live]), axis=0)
+    scored = on & ~np.isnan(rows.credit)  # voided or unscored items set no maximum
+    slot_max = np.full(size, -np.inf)
+    np.maximum.at(slot_max, rows.position[scored] - 1, rows.mark[scored])
+    live = slot_max > -np.inf
     positions = [int(p) + 1 for p in np.flatnonzero(live)]
-    return marks[:, live], slot_max, positions, int(n_attempts - kept.sum())
+    marks = marks if live.all() else marks[:, live]
+    return marks, slot_max[live], positions, int(n_attempts - kept.sum())
 
 
 def _test_level(rows: ItemRows, index: np.ndarray, n_attempts: int) -> dict[str, Any]:
@@ -175,15 +190,17 @@ def _questions(
     if not len(rows):
         return []
     earned = _earned(rows)
-    order = np.argsort(rows.version, kind="stable")
-    versions, starts = np.unique(rows.version[order], return_index=True)
     entries = []
-    for version, chunk in zip(versions, np.split(order, starts[1:]), strict=True):
-        info = infos[int(version)]
+    for version, chunk in group_indices(rows.version):
         total = totals[chunk]
         entries.append(
             question_entry(
-                info, rows.credit[chunk], total - earned[chunk], rows.choice[chunk], total, min_n
+                infos[version],
+                rows.credit[chunk],
+                total - earned[chunk],
+                rows.choice[chunk],
+                total,
+                min_n,
             )
         )
     return sorted(entries, key=lambda e: (e["label"], e["number"]))
@@ -196,8 +213,8 @@ def analyse_exam(rows: ItemRows, infos: dict[int, VersionInfo], *, min_n: int) -
     version in them. Statistics that cannot be computed are ``None`` with a reason.
     """
     rows = _sorted(rows)
-    attempt_ids, index = np.unique(rows.attempt, return_inverse=True)
-    n_attempts = int(attempt_ids.size)
+    index = _attempt_index(rows.attempt)
+    n_attempts = int(index[-1]) + 1 if index.size else 0
     totals = np.bincount(index, weights=_earned(rows), minlength=n_attempts)
     payload: dict[str, Any] = {"algorithm": ALGORITHM, "n_attempts": n_attempts, "min_n": min_n}
     payload.update(_test_level(rows, index, n_attempts))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -124,11 +125,29 @@ def _store(kind: str, scope_id: int, fingerprint: str, payload: dict) -> ItemSta
 # --- exams ----------------------------------------------------------------------------------
 
 
-def compute_exam(exam_id: int) -> dict[str, Any]:
-    """The item analysis of an exam, computed now (no cache)."""
+@dataclass(frozen=True)
+class LoadedExam:
+    """An exam's marks as arrays and the versions they name: what the analysis reads."""
+
+    rows: exam_data.ItemRows
+    infos: dict[int, exam_data.VersionInfo]
+
+
+def load_exam(exam_id: int) -> LoadedExam:
+    """The exam's finished attempt items and their versions, from SQL (the slow half)."""
     rows = exam_data.load_exam_rows(exam_id)
     infos = exam_data.version_infos(np.unique(rows.version).tolist(), exam_id)
-    return analyse_exam(rows, infos, min_n=min_n())
+    return LoadedExam(rows, infos)
+
+
+def analyse_loaded_exam(loaded: LoadedExam) -> dict[str, Any]:
+    """The item analysis payload of a loaded exam (arrays to results, no SQL)."""
+    return analyse_exam(loaded.rows, loaded.infos, min_n=min_n())
+
+
+def compute_exam(exam_id: int) -> dict[str, Any]:
+    """The item analysis of an exam, computed now (no cache)."""
+    return analyse_loaded_exam(load_exam(exam_id))
 
 
 def exam_report(exam_id: int) -> ItemStatsCache:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -39,6 +40,7 @@ from app.analytics.distractors import (
     flag_item,
 )
 from app.analytics.intervals import cronbach_alpha
+from app.analytics.ordering import sorted_values
 
 __all__ = [
     "DistractorAnalysis",
@@ -49,6 +51,7 @@ __all__ = [
     "analyse_items",
     "distractor_analysis",
     "flag_item",
+    "item_against_rest",
 ]
 
 TOO_FEW = "cần ít nhất 2 bài làm (needs at least 2 examinees)"
@@ -121,7 +124,7 @@ def _prepare(
 
 def _sorted_covariance(x: np.ndarray, y: np.ndarray) -> float:
     """Moodle's ``covariancemax``: covariance after sorting both lists ascending."""
-    xs, ys = np.sort(x), np.sort(y)
+    xs, ys = sorted_values(x), sorted_values(y)
     return float(((xs - xs.mean()) * (ys - ys.mean())).sum() / (x.size - 1))
 
 
@@ -157,13 +160,49 @@ def _item_core(x: np.ndarray, rest: np.ndarray, max_mark: float) -> tuple[dict, 
     return values, reasons
 
 
-def _effective_weights(data: np.ndarray) -> tuple[list[float | None], list[str | None]]:
+def item_against_rest(
+    x: np.ndarray, rest: np.ndarray, name: str, max_mark: float = 1.0
+) -> ItemStats:
+    """Facility, SD, discrimination index and efficiency of marks ``x`` against ``rest`` (the
+    rest of each examinee's test), as :func:`analyse_items` computes them for one column.
+
+    Effective weight and alpha if deleted need the other items and are ``None`` (without a
+    reason). ``x`` and ``rest`` must be finite and of the same length.
+    """
+    values, reasons = _item_core(np.asarray(x, float), np.asarray(rest, float), max_mark)
+    return ItemStats(
+        name=name,
+        max_mark=max_mark,
+        effective_weight=None,
+        alpha_if_deleted=None,
+        reasons=reasons,
+        **values,
+    )
+
+
+class _Marks(NamedTuple):
+    """A checked marks matrix with what every statistic reads: its columns as contiguous
+    rows (one pass each), the totals and the item variances (divisor n - 1)."""
+
+    data: np.ndarray
+    columns: np.ndarray
+    total: np.ndarray
+    variances: np.ndarray
+
+
+def _marks(data: np.ndarray) -> _Marks:
+    columns = np.ascontiguousarray(data.T)
+    n = data.shape[0]
+    variances = np.array([_cov(c, c) if n > 1 else np.nan for c in columns])
+    return _Marks(data, columns, data.sum(axis=1), variances)
+
+
+def _effective_weights(marks: _Marks) -> tuple[list[float | None], list[str | None]]:
     """Moodle's effective weights: sqrt(cov(item, total)) normalised over non-negative ones."""
-    k = data.shape[1]
-    if data.shape[0] < 2:
+    k = marks.columns.shape[0]
+    if marks.data.shape[0] < 2:
         return [None] * k, [TOO_FEW] * k
-    total = data.sum(axis=1)
-    covs = [_cov(data[:, j], total) for j in range(k)]
+    covs = [_cov(column, marks.total) for column in marks.columns]
     norm = sum(c**0.5 for c in covs if c >= 0)
     weights: list[float | None] = []
     reasons: list[str | None] = []
@@ -180,19 +219,28 @@ def _effective_weights(data: np.ndarray) -> tuple[list[float | None], list[str |
     return weights, reasons
 
 
-def _alpha_if_deleted(data: np.ndarray, j: int) -> tuple[float | None, str | None]:
-    result = cronbach_alpha(np.delete(data, j, axis=1))
+def _alpha_if_deleted(marks: _Marks, j: int) -> tuple[float | None, str | None]:
+    """Cronbach's alpha without item ``j``, from the item variances already known and the
+    variance of total - item j, as :func:`cronbach_alpha` computes it on the other columns
+    (which it still does where the answer is ``None``, for its reason)."""
+    n, k = marks.data.shape
+    if n >= 2 and k >= 3:
+        rest_variance = _cov(rest := marks.total - marks.columns[j], rest)
+        if rest_variance != 0.0:
+            others = float(marks.variances.sum() - marks.variances[j])
+            return (k - 1) / (k - 2) * (1.0 - others / rest_variance), None
+    result = cronbach_alpha(np.delete(marks.data, j, axis=1))
     return result.alpha, result.reason
 
 
-def _item_stats(data: np.ndarray, maxes: np.ndarray, names: list[str]) -> tuple[ItemStats, ...]:
-    total = data.sum(axis=1)
-    weights, weight_reasons = _effective_weights(data)
+def _item_stats(marks: _Marks, maxes: np.ndarray, names: list[str]) -> tuple[ItemStats, ...]:
+    weights, weight_reasons = _effective_weights(marks)
     items = []
     for j, name in enumerate(names):
-        values, reasons = _item_core(data[:, j], total - data[:, j], float(maxes[j]))
+        x = marks.columns[j]
+        values, reasons = _item_core(x, marks.total - x, float(maxes[j]))
         values["effective_weight"] = weights[j]
-        values["alpha_if_deleted"], alpha_reason = _alpha_if_deleted(data, j)
+        values["alpha_if_deleted"], alpha_reason = _alpha_if_deleted(marks, j)
         extra = {"effective_weight": weight_reasons[j], "alpha_if_deleted": alpha_reason}
         reasons.update({key: why for key, why in extra.items() if values[key] is None and why})
         items.append(ItemStats(name=name, max_mark=float(maxes[j]), reasons=reasons, **values))
@@ -226,31 +274,42 @@ def _moments(total: np.ndarray) -> tuple[dict[str, float | None], dict[str, str]
     return out, reasons
 
 
-def _reliability(data: np.ndarray, sd: float | None) -> tuple[dict[str, float | None], dict]:
+def _alpha(marks: _Marks) -> tuple[float | None, str | None]:
+    """Cronbach's alpha (KR-20 for 0/1 items) from the item variances already known; the
+    cases without one go to :func:`cronbach_alpha` for its reason."""
+    n, k = marks.data.shape
+    if n >= 2 and k >= 2:
+        total_variance = _cov(marks.total, marks.total)
+        if total_variance != 0.0:
+            return k / (k - 1) * (1.0 - float(marks.variances.sum()) / total_variance), None
+    result = cronbach_alpha(marks.data)
+    return result.alpha, result.reason
+
+
+def _reliability(marks: _Marks, sd: float | None) -> tuple[dict[str, float | None], dict]:
     """CIC, error ratio and standard error; Moodle computes them from 3 attempts and 2 items."""
     out: dict[str, float | None] = {"alpha": None, "error_ratio": None, "standard_error": None}
     reason = None
-    if data.shape[0] < 3:
+    if marks.data.shape[0] < 3:
         reason = "cần ít nhất 3 bài làm như Moodle (Moodle needs at least 3 attempts)"
     else:
-        result = cronbach_alpha(data)
-        out["alpha"], reason = result.alpha, result.reason
+        out["alpha"], reason = _alpha(marks)
     if out["alpha"] is not None:
         out["error_ratio"] = max(0.0, 1.0 - out["alpha"]) ** 0.5
         out["standard_error"] = out["error_ratio"] * sd if sd is not None else None
     return out, {key: reason for key, value in out.items() if value is None and reason}
 
 
-def _test_stats(data: np.ndarray, maxes: np.ndarray) -> TestStats:
-    total = data.sum(axis=1)
-    n, k = data.shape
+def _test_stats(marks: _Marks, maxes: np.ndarray) -> TestStats:
+    total = marks.total
+    n, k = marks.data.shape
     reasons: dict[str, str] = {}
     mean = float(total.mean()) if n else None
     median = float(np.median(total)) if n else None
     if not n:
         reasons["mean"] = reasons["median"] = "không có bài làm nào (no examinees)"
     moments, moment_reasons = _moments(total)
-    reliability, reliability_reasons = _reliability(data, moments.get("sd"))
+    reliability, reliability_reasons = _reliability(marks, moments.get("sd"))
     reasons.update(moment_reasons)
     reasons.update(reliability_reasons)
     return TestStats(
@@ -282,4 +341,5 @@ def analyse_items(
     mark or a wrong number of names/max marks.
     """
     data, maxes, labels = _prepare(marks, max_marks, names)
-    return ItemAnalysis(items=_item_stats(data, maxes, labels), test=_test_stats(data, maxes))
+    checked = _marks(data)
+    return ItemAnalysis(items=_item_stats(checked, maxes, labels), test=_test_stats(checked, maxes))
