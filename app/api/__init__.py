@@ -8,7 +8,7 @@ Bearer-token calls need no CSRF token; calls riding on a browser session must se
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, abort, current_app, request
 from flask_login import current_user
 from flask_smorest import Api as _Api
 from flask_wtf.csrf import CSRFError, validate_csrf
@@ -43,6 +43,20 @@ def _csrf_for_session_calls() -> None:
             raise CSRFError(str(exc)) from exc
 
 
+def _access_before_body() -> None:
+    """Answer the declared access before the body is parsed: an anonymous caller gets 401 and
+    one without the permission 403, never a 422 that describes what the call expects."""
+    if not request.path.startswith("/api/"):
+        return
+    access = getattr(current_app.view_functions.get(request.endpoint or ""), "_access", None)
+    if access is None or access.kind == "public":
+        return
+    if not current_user.is_authenticated:
+        abort(401)
+    if access.perm is not None and not current_user.can(access.perm):
+        abort(403)
+
+
 def init_api(app: Flask) -> None:
     from app.api import (
         accounts,
@@ -72,6 +86,7 @@ def init_api(app: Flask) -> None:
         csrf.exempt(module.blp)
     csrf.exempt("flask_smorest.spec.openapi_json")
     app.before_request(_csrf_for_session_calls)
+    app.before_request(_access_before_body)
     for endpoint, view in list(app.view_functions.items()):
         if endpoint.startswith("api-docs."):
             app.view_functions[endpoint] = public(_as_function(view))
