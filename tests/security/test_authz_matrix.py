@@ -1,0 +1,150 @@
+"""Authorisation matrix: every endpoint of ``app.url_map`` × every demo role × an object inside
+and outside the caller's unit scope, each cell against the outcome ``matrix.expected`` derives
+from the declarations (not from the app's answers).
+
+Pages are fetched with GET; every other method is sent only where the cell expects a refusal
+(with a valid CSRF token, so that the refusal is the authorisation's), and the row counts of
+every table must not move. Cells expected to be allowed are not executed for unsafe methods:
+they would change the world the next cells read.
+
+The matrix runs on SQLite only: the ~2,000 requests test the access decisions of the views,
+which do not depend on the engine, while the scope filters' SQL is run on both engines by
+each feature's own tests (``tests/org``, ``tests/exams``, ``tests/hr``…). One test per role
+shares one world (built once per run, then restored from its rows like ``demo_bank``).
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.routing import Rule
+
+from app.extensions import db
+from tests.conftest import _capture_rows, _restore_rows
+from tests.helpers import CSRF_RE, login
+from tests.security.matrix import ANONYMOUS, ROLES, Outcome, expected
+from tests.security.urls import BODIES, MissingArgument, build_url, world_name
+from tests.security.world import World, build_world
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+_WORLD: dict[str, tuple[World, list]] = {}
+
+
+@pytest.fixture
+def world(demo_bank: Flask) -> World:
+    """The matrix objects on top of the demo (SQLite only, see the module docstring)."""
+    url = demo_bank.config["SQLALCHEMY_DATABASE_URI"]
+    if not url.startswith("sqlite"):
+        pytest.skip("the matrix runs on SQLite (module docstring)")
+    if url in _WORLD:
+        db.session.remove()
+        _restore_rows(demo_bank, _WORLD[url][1])
+        return _WORLD[url][0]
+    built = build_world()
+    _WORLD[url] = (built, _capture_rows())
+    return built
+
+
+def variants(rule: Rule, w: World) -> list[str]:
+    """["in", "out"] when the rule's objects differ between the variants, else ["in"]."""
+    names = {world_name(rule.endpoint, a) for a in rule.arguments}
+    differ = any(w.args["in"].get(n) != w.args["out"].get(n) for n in names)
+    return ["in", "out"] if differ else ["in"]
+
+
+def cells(app: Flask, w: World, username: str):
+    """(rule, variant, url, expected outcome) of every cell of one role."""
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint):
+        access = app.view_functions[rule.endpoint]._access
+        names = {world_name(rule.endpoint, a) for a in rule.arguments}
+        for variant in variants(rule, w):
+            url = build_url(rule, w.args[variant])
+            outcome = expected(
+                rule.endpoint, access, names, username, variant, w.owners[variant],
+                api=rule.rule.startswith("/api/"),
+            )  # fmt: skip
+            yield rule, variant, url, outcome
+
+
+def matches(response, outcome: Outcome) -> bool:
+    code, location = response.status_code, response.headers.get("Location", "")
+    if code >= 500:
+        return False
+    if outcome is Outcome.LOGIN:
+        return code == 302 and "/auth/login" in location
+    if outcome is Outcome.BACK:
+        return code in (302, 303) and "/auth/login" not in location
+    if outcome is Outcome.ALLOWED:
+        return code not in (401, 403, 404) and "/auth/login?" not in location
+    return code == int(outcome.value)
+
+
+def row_counts() -> dict[str, int]:
+    db.session.remove()
+    with db.engine.connect() as conn:
+        return {
+            t.name: conn.scalar(sa.select(sa.func.count()).select_from(t))
+            for t in db.metadata.sorted_tables
+        }
+
+
+def _token(client: FlaskClient, username: str) -> str:
+    page = client.get("/" if username != ANONYMOUS else "/auth/login").get_data(as_text=True)
+    match = CSRF_RE.search(page)
+    assert match, "no CSRF token to send"
+    return match.group(1)
+
+
+def _send(client: FlaskClient, rule: Rule, method: str, url: str, token: str):
+    if url.startswith("/api/"):
+        body = BODIES.get(rule.endpoint, {})
+        return client.open(url, method=method, json=body, headers={"X-CSRFToken": token})
+    return client.open(url, method=method, data={"csrf_token": token})
+
+
+def _mismatch(rule, variant, method, url, outcome, response) -> str:
+    where = response.headers.get("Location", "")
+    return (
+        f"{rule.endpoint} [{variant}] {method} {url}: expected {outcome.value}, "
+        f"got {response.status_code} {where}"
+    )
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_matrix(app: Flask, client: FlaskClient, world: World, username: str) -> None:
+    if username != ANONYMOUS:
+        assert login(client, username).status_code == 302
+    token = _token(client, username)
+    wrong, writes = [], []
+    plan = list(cells(app, world, username))
+    before = row_counts()
+    for rule, variant, url, outcome in plan:
+        for method in sorted(rule.methods & UNSAFE):
+            if outcome is not Outcome.ALLOWED:
+                response = _send(client, rule, method, url, token)
+                if not matches(response, outcome):
+                    wrong.append(_mismatch(rule, variant, method, url, outcome, response))
+                writes.append(f"{method} {url}")
+    after = row_counts()
+    moved = {t: (before[t], after[t]) for t in before if before[t] != after[t]}
+    for rule, variant, url, outcome in plan:
+        if "GET" in rule.methods:
+            response = client.get(url)
+            if not matches(response, outcome):
+                wrong.append(_mismatch(rule, variant, "GET", url, outcome, response))
+    assert not wrong, f"{len(wrong)} cells differ:\n" + "\n".join(wrong)
+    assert not moved, f"refused writes changed row counts {moved} ({len(writes)} sent)"
+
+
+def test_every_endpoint_has_a_cell(app: Flask, world: World) -> None:
+    """An endpoint whose URL arguments cannot be built is missing from the matrix."""
+    missing = []
+    for rule in app.url_map.iter_rules():
+        for variant in ("in", "out"):
+            try:
+                build_url(rule, world.args[variant])
+            except MissingArgument as exc:
+                missing.append(str(exc))
+    assert missing == []
