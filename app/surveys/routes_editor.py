@@ -178,15 +178,28 @@ def edit_section(version_id: int, key: str):
 )
 @requires(Perm.SURVEYS_MANAGE)
 def change_section(version_id: int, key: str, action: str):
+    return _move_or_delete(version_id, "section", key, action)
+
+
+# per kind of builder element: how to delete it, how to move it, its anchor on the page
+_CHANGES = {
+    "section": (editor.remove_section, editor.move_section, "s"),
+    "question": (editor.remove_question, editor.move_question, "q"),
+}
+
+
+def _move_or_delete(version_id: int, kind: str, key: str, action: str):
+    """Move a section or question of a draft up or down, or delete it; back to the builder."""
     version = _draft_or_none(version_id)
     if version is None:
         return _to_view(version_id)
+    remove, move, anchor = _CHANGES[kind]
     if action == "delete":
-        change = partial(editor.remove_section, key=key)
+        change = partial(remove, key=key)
     else:
-        change = partial(editor.move_section, key=key, delta=-1 if action == "up" else 1)
-    _flash_result(_save(version, change, f"section.{action}:{key}"))
-    return _to_builder(version_id, "" if action == "delete" else f"s-{key}")
+        change = partial(move, key=key, delta=-1 if action == "up" else 1)
+    _flash_result(_save(version, change, f"{kind}.{action}:{key}"))
+    return _to_builder(version_id, "" if action == "delete" else f"{anchor}-{key}")
 
 
 def _question_form(data: dict, key: str | None) -> QuestionForm:
@@ -262,12 +275,4 @@ def edit_question(version_id: int, key: str):
 )
 @requires(Perm.SURVEYS_MANAGE)
 def change_question(version_id: int, key: str, action: str):
-    version = _draft_or_none(version_id)
-    if version is None:
-        return _to_view(version_id)
-    if action == "delete":
-        change = partial(editor.remove_question, key=key)
-    else:
-        change = partial(editor.move_question, key=key, delta=-1 if action == "up" else 1)
-    _flash_result(_save(version, change, f"question.{action}:{key}"))
-    return _to_builder(version_id, "" if action == "delete" else f"q-{key}")
+    return _move_or_delete(version_id, "question", key, action)
