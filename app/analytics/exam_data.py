@@ -27,8 +27,7 @@ type or a paper attempt, which has no responses and is left out of distractor ta
 from __future__ import annotations
 
 import json
-import secrets
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
@@ -38,6 +37,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from app.analytics.exam_versions import CHOICE_QTYPES, VersionInfo, version_infos, voided_pairs
+from app.analytics.sql_arrays import numeric_columns, tuple_chunks
 from app.bank.formats.common import letter
 from app.exams.items_layout import letter_id
 from app.extensions import db
@@ -53,7 +53,6 @@ __all__ = [  # the version facts are re-exported for the modules that read them 
     "voided_pairs",
 ]
 CHOICE_NONE, CHOICE_BLANK = -1, 0
-CHUNK = 50_000
 NULL_CREDIT = -1.0e300  # a NULL credit as fetched (``np.fromiter`` takes no None): NaN
 
 
@@ -123,37 +122,6 @@ class _ChoiceCodes(dict):
 # --- running a select on the driver ----------------------------------------------------------
 
 
-def _chunks(stmt: sa.Select) -> Iterator[list[tuple]]:
-    """Plain tuples of ``stmt``, ``CHUNK`` at a time, from the driver's own cursor.
-
-    SQLAlchemy's Row objects cost more per row than the database does at this scale, so
-    the statement is compiled with its (integer and enum) values inlined and run on the
-    session's DBAPI connection, inside its transaction: a named, server-side cursor on
-    PostgreSQL (streams), a plain cursor on SQLite (steps lazily).
-    """
-    connection = db.session.connection()
-    sql = str(stmt.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-    raw = connection.connection.driver_connection
-    postgres = connection.dialect.name == "postgresql"
-    cursor = raw.cursor(name=f"item_rows_{secrets.token_hex(6)}") if postgres else raw.cursor()
-    try:
-        cursor.execute(sql)
-        while chunk := cursor.fetchmany(CHUNK):
-            yield chunk
-    finally:
-        cursor.close()
-
-
-def _numbers(stmt: sa.Select, width: int) -> np.ndarray:
-    """Every row of ``stmt`` (``width`` numeric columns, no NULLs) as ``[width, n]`` floats."""
-    parts = [
-        np.fromiter(chain.from_iterable(chunk), dtype=float, count=len(chunk) * width)
-        for chunk in _chunks(stmt)
-    ]
-    flat = np.concatenate(parts) if parts else np.zeros(0)
-    return flat.reshape(-1, width).T
-
-
 # --- the queries ------------------------------------------------------------------------------
 
 
@@ -179,8 +147,8 @@ def _marks(where: sa.ColumnElement[bool], with_totals: bool) -> dict[str, np.nda
         columns["exam"] = Attempt.exam_id
         columns["score"] = sa.func.coalesce(Attempt.score, 0.0)
         columns["max_score"] = sa.func.coalesce(Attempt.max_score, 0.0)
-    data = _numbers(_finished(where).add_columns(*columns.values()), len(columns))
-    out = {name: np.ascontiguousarray(data[i]) for i, name in enumerate(columns)}
+    data = numeric_columns(_finished(where).add_columns(*columns.values()))
+    out = dict(zip(columns, data, strict=True))
     for name in ("attempt", "position", "version", "exam"):
         if name in out:
             out[name] = out[name].astype(np.int64)
@@ -205,7 +173,7 @@ def _answered_choices(where: sa.ColumnElement[bool]) -> tuple[np.ndarray, np.nda
     )
     decode = _ChoiceCodes().__getitem__
     keys, codes = [], []
-    for chunk in _chunks(stmt):
+    for chunk in tuple_chunks(stmt):
         n = len(chunk)
         pairs = chain.from_iterable(map(itemgetter(0, 1), chunk))
         keys.append(np.fromiter(pairs, dtype=np.int64, count=2 * n).reshape(-1, 2))
