@@ -15,7 +15,7 @@ from marshmallow import fields, validate
 from app.access import Perm, requires
 from app.api.schemas import ERRORS, BaseSchema
 from app.errors import ApiError
-from app.exams import attempts, review, taking
+from app.exams import answer_store, attempts, review, taking
 from app.extensions import db
 from app.models import utcnow
 
@@ -180,7 +180,7 @@ def save_answer(body, attempt_id: int, item_id: int):
     if (request.content_length or 0) > MAX_ANSWER_BYTES:
         raise ApiError(413, "payload_too_large", "Câu trả lời quá dài.")
     options = {"keep_response": "response" not in body, "flagged": body.get("flagged")}
-    fast = attempts.save_answer_fast(
+    fast = answer_store.save_answer_fast(
         attempt_id, current_user.person_id, item_id, body.get("response"), body["seq"], **options
     )
     if fast is None:  # anything unusual: the full path decides and explains

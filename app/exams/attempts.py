@@ -12,24 +12,21 @@ when an ``AttemptError`` follows an automatic finish (``touch_attempt`` returned
 from __future__ import annotations
 
 import dataclasses
-import functools
 import random
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import attributes
 
 from app.audit import record_audit
 from app.exams import draw, items, pool
+from app.exams.answer_store import version_content, write_answer
 from app.exams.scoring import score_attempt
 from app.extensions import db
 from app.models import (
     Answer,
-    AnswerLog,
     Attempt,
     AttemptItem,
     AttemptState,
@@ -327,15 +324,6 @@ def item_of(attempt: Attempt, item_id: int) -> AttemptItem:
     return item
 
 
-@functools.lru_cache(maxsize=4096)
-def version_content(version_id: int, content_hash: str) -> dict:
-    """A version's content, cached per process: a version with a given hash never changes
-    (keyed by the hash too, so a reused id can never serve stale content)."""
-    return db.session.scalar(
-        sa.select(QuestionVersion.content).where(QuestionVersion.id == version_id)
-    )
-
-
 def _item_and_content(attempt: Attempt, item_id: int) -> tuple[AttemptItem, dict]:
     row = db.session.execute(
         sa.select(AttemptItem, QuestionVersion.content_hash)
@@ -386,95 +374,6 @@ def save_answer(
     return now
 
 
-_FAST_ROW = None
-
-
-def _fast_row_statement() -> sa.Select:
-    """One read for the common save: the attempt, its exam's navigation, the item, the hash."""
-    global _FAST_ROW
-    if _FAST_ROW is None:
-        a, e = Attempt.__table__, Exam.__table__
-        i, v = AttemptItem.__table__, QuestionVersion.__table__
-        _FAST_ROW = (
-            sa.select(
-                a.c.person_id,
-                a.c.state,
-                a.c.deadline,
-                a.c.seq,
-                e.c.sequential,
-                i.c.layout,
-                i.c.version_id,
-                i.c.flagged,
-                v.c.content_hash,
-            )
-            .select_from(a.join(e, e.c.id == a.c.exam_id))
-            .join(i, sa.and_(i.c.attempt_id == a.c.id, i.c.id == sa.bindparam("item")))
-            .join(v, v.c.id == i.c.version_id)
-            .where(a.c.id == sa.bindparam("attempt"))
-        )
-    return _FAST_ROW
-
-
-def save_answer_fast(
-    attempt_id: int,
-    person_id: int | None,
-    item_id: int,
-    raw: object,
-    seq: int,
-    *,
-    keep_response: bool = False,
-    flagged: bool | None = None,
-) -> tuple[int, datetime] | None:
-    """The everyday save in four statements: (new seq, saved at), or None when anything is
-    unusual (not the caller's, over, overdue, sequential, stale, bad shape) — the caller
-    then takes ``save_answer``, which handles and reports each case."""
-    now = utcnow()
-    row = db.session.execute(
-        _fast_row_statement(), {"attempt": attempt_id, "item": item_id}
-    ).first()
-    if (
-        row is None
-        or row.person_id != person_id
-        or row.state != AttemptState.IN_PROGRESS.value
-        or row.sequential
-        or now > _aware(row.deadline) + grace()
-    ):
-        return None
-    response = None
-    if not keep_response:
-        try:
-            content = version_content(row.version_id, row.content_hash)
-            response = items.validate_response(content, row.layout, raw)
-        except items.ResponseError:
-            return None
-    table = Attempt.__table__
-    moved = db.session.execute(
-        table.update()
-        .where(
-            table.c.id == attempt_id,
-            table.c.seq == seq,
-            table.c.state == AttemptState.IN_PROGRESS.value,
-        )
-        .values(seq=table.c.seq + 1, last_saved_at=now)
-    )
-    if moved.rowcount != 1:
-        return None
-    if flagged is not None and bool(flagged) != row.flagged:
-        db.session.execute(
-            AttemptItem.__table__.update()
-            .where(AttemptItem.__table__.c.id == item_id)
-            .values(flagged=bool(flagged))
-        )
-    if not keep_response:
-        _write_answer(attempt_id, item_id, response, seq + 1, now)
-    return seq + 1, now
-
-
-def _aware(moment: datetime) -> datetime:
-    """Core reads of a UTC column on SQLite come back naive."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _furthest(attempt: Attempt) -> int:
     stmt = (
         sa.select(sa.func.max(AttemptItem.position))
@@ -485,25 +384,8 @@ def _furthest(attempt: Attempt) -> int:
 
 
 def _store(attempt: Attempt, item: AttemptItem, response, seq: int, now: datetime) -> None:
-    _write_answer(attempt.id, item.id, response, seq, now)
+    write_answer(attempt.id, item.id, response, seq, now)
     db.session.expire(item, ["answer"])
-
-
-def _write_answer(attempt_id: int, item_id: int, response, seq: int, now: datetime) -> None:
-    """Upsert the item's answer and append to the save log (two statements, no read)."""
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    values = {"item_id": item_id, "response": response, "seq": seq, "saved_at": now}
-    upsert = insert(Answer.__table__).values(**values)
-    upsert = upsert.on_conflict_do_update(
-        index_elements=[Answer.item_id],
-        set_={"response": upsert.excluded.response, "seq": seq, "saved_at": now},
-    )
-    db.session.execute(upsert)
-    db.session.execute(
-        AnswerLog.__table__.insert().values(
-            attempt_id=attempt_id, item_id=item_id, seq=seq, response=response, saved_at=now
-        )
-    )
 
 
 def finish_attempt(

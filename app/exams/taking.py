@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy.orm import defer, joinedload
 
 from app.exams import items
-from app.exams.attempts import version_content
+from app.exams.answer_store import version_content
 from app.extensions import db
 from app.models import (
     Answer,
