@@ -5,24 +5,27 @@ decorator inside the ``app.api`` package.)
 
 Every route here is ``@public`` (and so exempt from session CSRF). Abuse is handled by
 the rate limits of ``app.surveys.guard`` (per address, per kiosk device token), the
-kiosk interval, and the burst detector; the caller's address is never stored.
+kiosk interval, and the burst detector; the caller's address is never stored. A response
+submission counts its caller's limit and the burst detector in one round trip to the
+limiter's storage (``app.surveys.admission``) before its body is even validated.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import wraps
 
-from flask import request
+from flask import g, request
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from app.access import public
 from app.api.schemas import ERRORS, BaseSchema
-from app.errors import ApiError
+from app.errors import ApiError, messages
 from app.extensions import db
+from app.surveys import admission, guard, responses, submit
 from app.surveys import feedback as feedback_service
-from app.surveys import guard, responses, submit
 from app.surveys.answers import AnswerError
 from app.surveys.dossiers import DossierError
 from app.surveys.present import questionnaire_json
@@ -133,9 +136,26 @@ def get_dossier(code: str):
     return {"rateable": True, "questionnaire": questionnaire_json(target.version, False)}
 
 
+def _admitted(view: Callable) -> Callable:
+    """Count the caller's limit and the burst detector first, invalid bodies included."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        raw = request.get_json(silent=True)  # parsed once: the schema reads the same object
+        raw = raw if isinstance(raw, dict) else {}
+        channel_ref = responses.burst_ref(str(raw.get("channel_code") or ""))
+        try:
+            g.survey_admission = admission.admit_submission(channel_ref, raw.get("answers"))
+        except admission.Limited as exc:
+            raise ApiError(429, "too_many_requests", messages()[429]) from exc
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
 @blp.route("/responses", methods=["POST"])
-@guard.limit_public_post
-@blp.arguments(ResponseIn)
+@_admitted
+@blp.arguments(ResponseIn())  # an instance: not built again for every request
 @blp.response(201, ResponseOut)
 @blp.alt_response(409, schema=ERRORS["409"])
 @blp.alt_response(422, schema=ERRORS["422"])
@@ -145,8 +165,9 @@ def create_response(body):
     """Store one anonymous response (201); a retried idempotency key answers 200."""
     if (request.content_length or 0) > MAX_BODY:
         raise ApiError(413, "payload_too_large", "Dữ liệu gửi lên quá lớn.")
-    # asked before the first query: no network call while SQLite's write lock is held
-    burst = guard.is_burst(responses.burst_ref(body["channel_code"]), body["answers"])
+    # the burst verdict was asked before the first query: no network call while SQLite's
+    # write lock is held
+    burst = g.survey_admission.flagged
     with _errors():
         target = submit.resolve_target(
             body["channel_code"], body["dossier_code"], guard.device_token()

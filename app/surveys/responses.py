@@ -31,6 +31,12 @@ from app.surveys.answers import check_answers
 from app.surveys.dossiers import claim_dossier, find_dossier
 from app.surveys.specs import VersionSpec, current_spec, version_spec
 
+# Plain table inserts, built once: compiled once and cached by SQLAlchemy (the hot path
+# of a surge, inside the write transaction).
+_INSERT_KEY = SubmissionKey.__table__.insert()
+_INSERT_RESPONSE = SurveyResponse.__table__.insert()
+_INSERT_ANSWERS = SurveyAnswer.__table__.insert()
+
 
 class TooSoon(Exception):
     """The kiosk's minimum interval between two ratings has not passed."""
@@ -141,10 +147,7 @@ def submit_response(
         burst = guard.is_burst(burst_ref(channel.code if channel else ""), answers)
     if key:
         try:
-            db.session.execute(
-                SubmissionKey.__table__.insert(),
-                {"channel_id": channel.id, "key": key, "day": today()},
-            )
+            db.session.execute(_INSERT_KEY, {"channel_id": channel.id, "key": key, "day": today()})
         except IntegrityError:
             db.session.rollback()
             return None
@@ -169,11 +172,10 @@ def _store(target: Target, rows: list[SurveyAnswer], flagged: bool) -> SurveyRes
         "paper_batch_id": target.paper_batch_id,
         "paper_form_no": target.paper_form_no,
     }
-    # plain table inserts with bound parameters: compiled once, cached by SQLAlchemy
-    db.session.execute(SurveyResponse.__table__.insert(), values)
+    db.session.execute(_INSERT_RESPONSE, values)
     if rows:
         db.session.execute(
-            SurveyAnswer.__table__.insert(),
+            _INSERT_ANSWERS,
             [
                 {
                     "response_id": values["id"],

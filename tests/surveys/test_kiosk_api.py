@@ -120,3 +120,17 @@ def test_identical_bursts_are_flagged_not_dropped(client, surveys, monkeypatch, 
     page = login_as("admin").get("/surveys/").get_data(as_text=True)
     row = page[page.index("Xã Long Hưng") :].split("</tr>")[0]
     assert re.findall(r">(\d+)<", row)[:3] == ["6", "0", "2"]  # total, verified, flagged
+
+
+def test_invalid_bodies_count_against_the_address_limit(client, surveys, monkeypatch):
+    """The limit is counted before the body is read: a flood of bad bodies is limited too."""
+    monkeypatch.setitem(client.application.config, "SURVEY_LIMIT_ADDRESS", "3 per minute")
+    limiter.reset()
+    code = qr_of(surveys, "ST-LH")
+    bad = {"channel_code": code, "answers": {"officer_rating": 9}}
+    good = {"channel_code": code, "answers": {"officer_rating": 4, "overall": 4}}
+    replies = [client.post(URL, json=b) for b in (bad, "not an object", good, good)]
+    assert [r.status_code for r in replies] == [422, 422, 201, 429]
+    assert replies[2].headers["X-RateLimit-Remaining"] == "0"
+    assert int(replies[3].headers["Retry-After"]) >= 1
+    assert count_responses() == 1
