@@ -6,11 +6,14 @@ Unexpected errors are logged with the request id and never show a stack trace.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
-from flask import Flask, g, jsonify, render_template, request
+import sqlalchemy as sa
+from flask import Flask, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from app.extensions import db
@@ -128,9 +131,44 @@ def handle_limits_down(exc: Exception):
     return handle_http(error)
 
 
+RETRY_AFTER_S = 5
+
+
+def handle_database_down(exc: sa.exc.DBAPIError):
+    """The database cannot be reached or written (server restarting, disk full, file
+    read-only, lock held too long): a clear 503 saying nothing was saved, with Retry-After,
+    instead of the apology for a bug. Other database errors are bugs: 500 as usual."""
+    if not (isinstance(exc, sa.exc.OperationalError) or exc.connection_invalidated):
+        return handle_unexpected(exc)
+    with contextlib.suppress(Exception):  # the connection may be gone: nothing to undo
+        db.session.rollback()
+    log.error("database unavailable (%s), request id %s", exc.orig, g.get("request_id", "-"))
+    detail = _(
+        "Cơ sở dữ liệu tạm thời không ghi được hoặc không kết nối được; thao tác vừa rồi "
+        "chưa được lưu. Vui lòng thử lại sau ít phút."
+    )
+    if _wants_json():
+        response = make_response(error_response(503, "database_unavailable", detail))
+    else:
+        response = make_response(_database_down_page(detail), 503)
+    response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return response
+
+
+def _database_down_page(detail: str) -> str:
+    try:
+        return render_template(
+            "errors/error.html", status=503, message=messages()[503], detail=detail
+        )
+    except Exception:  # the layout needed the database too (the signed-in user)
+        log.exception("error page without layout, request id %s", g.get("request_id", "-"))
+        return f"<!doctype html><html><body><h1>{escape(messages()[503])}</h1><p>{escape(detail)}"
+
+
 def init_app(app: Flask) -> None:
     from redis.exceptions import RedisError
 
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(RedisError, handle_limits_down)
+    app.register_error_handler(sa.exc.DBAPIError, handle_database_down)
     app.register_error_handler(Exception, handle_unexpected)
