@@ -68,6 +68,9 @@ class Config:
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
     API_TOKEN_LIFETIME = timedelta(days=30)
+    # A resolved bearer token is remembered this long per worker process (0: never), so a
+    # deactivation reaches the other workers up to this many seconds late (app/auth/token_cache).
+    API_TOKEN_CACHE_SECONDS = 5
     TIMEZONE = "Asia/Ho_Chi_Minh"
     PAGE_SIZE = 50
     EXAM_GRACE_SECONDS = 30  # answers this long after the deadline are still accepted
@@ -107,6 +110,9 @@ class Config:
             Path(instance_path) / "cache" / "charts"
         )
         settings["TRUSTED_PROXIES"] = int(os.environ.get("TRUSTED_PROXIES", cls.TRUSTED_PROXIES))
+        settings["API_TOKEN_CACHE_SECONDS"] = float(
+            os.environ.get("API_TOKEN_CACHE_SECONDS", cls.API_TOKEN_CACHE_SECONDS)
+        )
         for name in ("POLICY_COMMEND_MIN_PERIODS", "POLICY_WINDOW_PERIODS", "POLICY_MIN_RATINGS"):
             settings[name] = int(os.environ.get(name, getattr(cls, name)))
         settings["VERDICT_RULE"] = os.environ.get("VERDICT_RULE", cls.VERDICT_RULE)
