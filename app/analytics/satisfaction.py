@@ -241,7 +241,7 @@ def satisfaction_report(
     factors = factor_indices(_scale_items(questions, counts), alphas)
     compare_q = _compare_question(questions)
     by_unit, by_officer = _group_counts(f, questions, compare_q)
-    units, comparison, note = unit_groups(by_unit, parent)
+    units, comparison, note = unit_groups(by_unit, parent, scoped=not f.unscoped)
     return SatisfactionReport(
         filter=f,
         n=n,

@@ -38,10 +38,10 @@ class GroupRow:
     has_children: bool = False
 
 
-def _units_under(parent: Unit | None) -> list[tuple[int, str, str, str, int]]:
-    stmt = sa.select(Unit.id, Unit.name, Unit.code, Unit.path, Unit.depth).where(
-        scope_clause(Perm.SURVEYS_VIEW, Unit.path)
-    )
+def _units_under(parent: Unit | None, scoped: bool) -> list[tuple[int, str, str, str, int]]:
+    stmt = sa.select(Unit.id, Unit.name, Unit.code, Unit.path, Unit.depth)
+    if scoped:
+        stmt = stmt.where(scope_clause(Perm.SURVEYS_VIEW, Unit.path))
     if parent is not None:
         stmt = stmt.where(Unit.path.startswith(parent.path, autoescape=True))
     return list(db.session.execute(stmt.order_by(Unit.sort_key, Unit.path)))
@@ -64,10 +64,11 @@ def _groups(parent: Unit | None, units: list) -> list[tuple[int, str, str]]:
 
 
 def unit_groups(
-    rows: dict[int, dict[int, int]], parent: Unit | None
+    rows: dict[int, dict[int, int]], parent: Unit | None, *, scoped: bool = True
 ) -> tuple[list[GroupRow], KruskalResult | None, str]:
-    """Rows per sub-unit from ``{unit_id: {level: count}}``, the test, and a note if none."""
-    units = _units_under(parent)
+    """Rows per sub-unit from ``{unit_id: {level: count}}``, the test, and a note if none.
+    ``scoped=False`` (an unscoped filter: the periodic report) needs a ``parent``."""
+    units = _units_under(parent, scoped)
     groups = _groups(parent, units)
     paths = {u.id: u.path for u in units}
     pooled: dict[int, dict[int, int]] = {g[0]: defaultdict(int) for g in groups}

@@ -65,6 +65,8 @@ def docx_command(
             signer_name=signer_name,
         )
     except ValueError as exc:
+        db.session.rollback()
         raise click.ClickException(str(exc)) from exc
+    db.session.commit()  # the satisfaction rollups the report brought up to date
     output.write_bytes(render_docx(data))
     click.echo(f"Đã ghi {output} ({data.subject}).")

@@ -1,24 +1,33 @@
-"""The report's figures: small SQL aggregates over a unit's sub-tree and a date range.
+"""The report's figures, counted by the dashboards' own functions so a report and a page
+never disagree.
 
-Each query groups by the unit of the person (or of the response) — one row per unit, a
-few hundred at most — and ``roll_up`` adds those rows into the report's lines: the direct
-sub-units of the chosen unit, each with its whole sub-tree, plus the chosen unit's own
-staff. Counting is per person: a person passes the knowledge test in the range when any
-finished attempt passed (a passed retest counts), as in the period verdict; the unit is the
-person's current one. These helpers are deliberately plain; the analytics modules
-(``app.analytics.rates``, ``app.analytics.satisfaction``) may replace them later.
+- Knowledge: ``app.analytics.rates_report.PassRates`` for the assessment period of the
+  report (the pass-rate page with that period and unit): the required people of the
+  period's live exams, who sat and who passed, a passed retest counted once; the lines are
+  the page's groups (the unit's direct sub-units with their sub-trees, and its own staff).
+- Satisfaction: ``app.analytics.satisfaction`` over the report's dates for the dashboard's
+  default questionnaire (the satisfaction page with those dates and unit): the officer
+  rating item, per line and in total, and the seed indicators as the page defines them.
+- Communication has no dashboard: the officers assessed in rounds of the periods that
+  overlap the range, summed per unit here (``communication_by_unit``, ``roll_up``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 
+from app.analytics.rates import RateFilter
+from app.analytics.rates_report import PassRates
+from app.analytics.satisfaction import satisfaction_report
+from app.analytics.satisfaction_filters import default_questionnaire
+from app.analytics.satisfaction_rollup import count_rows
+from app.analytics.satisfaction_stats import SeedResult
 from app.extensions import db
-from app.i18n import TZ
-from app.models import Unit
+from app.models import Period, QuestionType, Unit
+from app.surveys.queries import ResponseFilter
 
 SATISFIED_MIN = 4  # scale5: the top two levels, "Hài lòng" and "Rất hài lòng"
 
@@ -35,13 +44,6 @@ class Count:
     @property
     def mean(self) -> float | None:
         return self.total / self.n if self.n else None
-
-
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """[start 00:00, end + 1 day 00:00) in Vietnam time, as UTC instants."""
-    low = datetime.combine(start, time(0), TZ).astimezone(UTC)
-    high = datetime.combine(end + timedelta(days=1), time(0), TZ).astimezone(UTC)
-    return low, high
 
 
 def _subtree(unit: Unit) -> sa.Select:
@@ -70,18 +72,6 @@ def roll_up(unit: Unit, rows: dict[int, tuple[int, int, float]]) -> tuple[list[C
             target.n, target.ok, target.total = target.n + n, target.ok + ok, target.total + value
     shown = [ln for ln in lines if ln.n] + ([own] if own.n else [])
     return shown, total
-
-
-def knowledge_by_unit(unit: Unit, start: date, end: date) -> dict[int, tuple[int, int, float]]:
-    """Per unit: people who finished a knowledge test in the range, and how many passed."""
-    low, high = _bounds(start, end)
-    per_person = sa.text(
-        "SELECT a.person_id AS person_id, max(CASE WHEN a.passed THEN 1 ELSE 0 END) AS ok"
-        " FROM attempts a JOIN exams e ON e.id = a.exam_id"
-        " WHERE a.state = 'finished' AND e.state <> 'cancelled'"
-        " AND a.finished_at >= :low AND a.finished_at < :high GROUP BY a.person_id"
-    ).columns(sa.column("person_id"), sa.column("ok"))
-    return _by_person_unit(unit, per_person, {"low": low, "high": high})
 
 
 def communication_by_unit(unit: Unit, start: date, end: date) -> dict[int, tuple[int, int, float]]:
@@ -114,47 +104,74 @@ def _by_person_unit(unit: Unit, per_person, params: dict) -> dict[int, tuple[int
     return {uid: (int(n), int(ok or 0), float(ok or 0)) for uid, n, ok in rows}
 
 
-def satisfaction_by_unit(unit: Unit, start: date, end: date) -> dict[int, tuple[int, int, float]]:
-    """Per unit: ratings of the officer-rating question (not flagged responses), how many
-    in the top two levels, and their sum (for the mean on the 1–5 scale)."""
-    stmt = sa.text(
-        "SELECT r.unit_id, count(*),"
-        " sum(CASE WHEN a.number >= :top THEN 1 ELSE 0 END), sum(a.number)"
-        " FROM survey_responses r JOIN survey_answers a ON a.response_id = r.id"
-        " JOIN survey_questions q ON q.id = a.question_id"
-        " WHERE q.rates_officer = :yes AND a.number IS NOT NULL AND r.flagged = :no"
-        " AND r.day >= :start AND r.day <= :end AND r.unit_id IN :units GROUP BY r.unit_id"
-    ).bindparams(sa.bindparam("units", expanding=True))
-    units = db.session.scalars(_subtree(unit)).all()
-    params = {"top": SATISFIED_MIN, "yes": True, "no": False, "start": start, "end": end}
-    rows = db.session.execute(stmt, {**params, "units": units}).all()
-    return {uid: (int(n), int(ok or 0), float(total or 0)) for uid, n, ok, total in rows}
+# --- the dashboards' figures ----------------------------------------------------------------
 
 
-def seed_indicators(unit: Unit, start: date, end: date) -> dict[str, tuple[int, int]]:
-    """The 2015 survey's indicators as (cases, of n): staff found indifferent, dossiers
-    supplemented two or more times, late results without a written apology."""
-    units = db.session.scalars(_subtree(unit)).all()
-    base = (
-        " FROM survey_responses r JOIN survey_answers a ON a.response_id = r.id"
-        " JOIN survey_questions q ON q.id = a.question_id"
-        " WHERE q.key = :key AND r.flagged = :no AND r.day >= :start AND r.day <= :end"
-        " AND r.unit_id IN :units"
-    )
-    queries = {
-        "indifferent": ("attitude", "sum(CASE WHEN a.choice = 'tho_o' THEN 1 ELSE 0 END)"),
-        "supplemented": ("supplement_times", "sum(CASE WHEN a.number >= 2 THEN 1 ELSE 0 END)"),
-        "late": ("late", "sum(CASE WHEN a.choice = 'co' THEN 1 ELSE 0 END)"),
-        "apology": ("late_apology", "sum(CASE WHEN a.number = 1 THEN 1 ELSE 0 END)"),
-    }
-    found = {}
-    params = {"no": False, "start": start, "end": end, "units": units}
-    for name, (key, cases) in queries.items():
-        stmt = sa.text(f"SELECT {cases}, count(DISTINCT r.id)" + base).bindparams(
-            sa.bindparam("units", expanding=True)
+@dataclass
+class Knowledge:
+    """The pass-rate page's figures for one assessment period and unit."""
+
+    period: Period
+    lines: list[Count]
+    total: Count
+    required: int  # people who had to sit (the rate's denominator is who sat: ``total.n``)
+
+
+def knowledge(unit: Unit, assessment: Period) -> Knowledge:
+    """The lines and total of the pass-rate page for ``assessment`` and ``unit``."""
+    f = RateFilter(period_id=assessment.id, unit_path=unit.path, perm=None)
+    page = PassRates(f, unit)
+    several = len(page.group_rows) > 1
+    lines = [
+        Count(
+            f"{unit.name} (trực thuộc)" if row.unit_id is None and several else row.label,
+            row.counts.sat,
+            row.counts.passed,
+            float(row.counts.passed),
         )
-        ok, n = db.session.execute(stmt, {**params, "key": key}).one()
-        found[name] = (int(ok or 0), int(n or 0))
-    late, apologies = found.pop("late")[0], found.pop("apology")[0]
-    found["late_no_apology"] = (max(late - apologies, 0), late)
-    return found
+        for row in page.group_rows
+    ]
+    t = page.total
+    return Knowledge(assessment, lines, Count("Tổng cộng", t.sat, t.passed, t.passed), t.required)
+
+
+@dataclass
+class Satisfaction:
+    """The satisfaction page's figures for the report's dates and unit."""
+
+    lines: list[Count]  # officer rating: n, satisfied (levels 4–5), sum of levels
+    total: Count
+    seeds: list[SeedResult]
+
+
+def satisfaction_filter(unit: Unit, start: date, end: date) -> ResponseFilter:
+    """The satisfaction page's filter for these dates and unit (default questionnaire)."""
+    questionnaire = default_questionnaire()
+    return ResponseFilter(
+        questionnaire_id=questionnaire.id if questionnaire else None,
+        start=start,
+        end=end,
+        unit_path=unit.path,
+        unscoped=True,
+    )
+
+
+def satisfaction(unit: Unit, start: date, end: date) -> Satisfaction:
+    """Officer ratings per line and in total, and the seed indicators, as the page counts
+    them (``count_rows``: monthly rollups plus raw days). Refresh the rollups first."""
+    f = satisfaction_filter(unit, start, end)
+    report = satisfaction_report(f, parent=unit)
+    officer = next(
+        (q.question for q in report.questions
+         if q.question.rates_officer and q.question.qtype is QuestionType.SCALE5),
+        None,
+    )  # fmt: skip
+    per_unit: dict[int, tuple[int, int, float]] = {}
+    if officer is not None:
+        for (unit_id, level), c in count_rows(f, ["unit_id", "number"], officer.ids).items():
+            if level is None:
+                continue
+            n, ok, total = per_unit.get(unit_id, (0, 0, 0.0))
+            per_unit[unit_id] = (n + c, ok + c * (level >= SATISFIED_MIN), total + c * level)
+    lines, total = roll_up(unit, per_unit)
+    return Satisfaction(lines, total, report.seeds)

@@ -3,8 +3,8 @@
 The counts come from ``app.hr.lists`` (commendation candidates; reassignment reviews and
 the people whose results are still missing) for the latest stored assessment period that
 lies within the report's range — or, when none does, the period holding its last day.
-People are passed in chunks, since the lists look them up with ``IN (…)`` and each person
-is judged on their own.
+The lists are set-based: the unit's people go in as one roster (a SELECT), whatever their
+number.
 """
 
 from __future__ import annotations
@@ -12,58 +12,36 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.exports.tables import Table
-from app.extensions import db
+from app.hr.facts import Roster
 from app.hr.lists import commendation_candidates, reassignment_reviews
 from app.models import Period, Person, PersonStatus, Unit
 from app.reports.model import Section
-from app.reports.periods import ReportPeriod
+from app.reports.periods import ReportPeriod, assessment_period
 
-CHUNK = 2_000
 TITLE = "Đề xuất khen thưởng và xem xét bố trí công việc"
 
 
-def stored_period(period: ReportPeriod) -> Period | None:
-    """The assessment period whose lists the report counts."""
-    inside = db.session.scalar(
-        sa.select(Period)
-        .where(Period.starts_on >= period.starts_on, Period.ends_on <= period.ends_on)
-        .order_by(Period.ends_on.desc(), Period.id.desc())
-    )
-    if inside is not None:
-        return inside
-    return db.session.scalar(
-        sa.select(Period)
-        .where(Period.starts_on <= period.ends_on, Period.ends_on >= period.ends_on)
-        .order_by(Period.starts_on.desc())
-    )
-
-
 def list_counts(assessment: Period, unit: Unit) -> tuple[int, int, int]:
-    """(commendation candidates, reassignment reviews, results missing) within ``unit``."""
-    ids = db.session.scalars(
-        sa.select(Person.id)
+    """(commendation candidates, reassignment reviews, results missing) within ``unit``:
+    the lists of ``app.hr.lists`` over the unit's active people, as one roster."""
+    roster = Roster.of_select(
+        sa.select(Person.id, Unit.path)
         .join(Unit, Unit.id == Person.unit_id)
         .where(
             Person.status == PersonStatus.ACTIVE,
             Unit.path.startswith(unit.path, autoescape=True),
         )
         .order_by(Person.id)
-    ).all()
-    commend = review = missing = 0
-    for start in range(0, len(ids), CHUNK):
-        people = list(
-            db.session.scalars(sa.select(Person).where(Person.id.in_(ids[start : start + CHUNK])))
-        )
-        commend += len(commendation_candidates(assessment, people))
-        reviews = reassignment_reviews(assessment, people)
-        review, missing = review + len(reviews.entries), missing + len(reviews.insufficient)
-    return commend, review, missing
+    )
+    reviews = reassignment_reviews(assessment, roster)
+    commend = len(commendation_candidates(assessment, roster))
+    return commend, len(reviews.entries), len(reviews.insufficient)
 
 
 def hr_section(unit: Unit, period: ReportPeriod) -> Section:
     """The section with the three counts and how they were decided."""
     section = Section(TITLE)
-    assessment = stored_period(period)
+    assessment = assessment_period(period)
     if assessment is None:
         section.blocks.append(f"Chưa có kỳ đánh giá nào trong {period.label}.")
         return section

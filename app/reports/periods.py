@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Period
 from app.reports.fmt import roman
 
 KINDS = ("quarter", "half", "nine_months", "year")
@@ -56,3 +60,21 @@ def report_period(kind: str, year: int, number: int = 1) -> ReportPeriod:
 def _month_end(year: int, month: int) -> date:
     following = date(year + (month == 12), month % 12 + 1, 1)
     return date.fromordinal(following.toordinal() - 1)
+
+
+def assessment_period(period: ReportPeriod) -> Period | None:
+    """The assessment period the report's knowledge figures and HR lists come from: the
+    latest stored period lying within the report's range, else the one holding its last
+    day (None when there is neither)."""
+    inside = db.session.scalar(
+        sa.select(Period)
+        .where(Period.starts_on >= period.starts_on, Period.ends_on <= period.ends_on)
+        .order_by(Period.ends_on.desc(), Period.id.desc())
+    )
+    if inside is not None:
+        return inside
+    return db.session.scalar(
+        sa.select(Period)
+        .where(Period.starts_on <= period.ends_on, Period.ends_on >= period.ends_on)
+        .order_by(Period.starts_on.desc())
+    )

@@ -7,6 +7,7 @@ import io
 from flask import render_template, send_file
 
 from app.access import Perm, get_in_scope_or_404, requires
+from app.extensions import db
 from app.models import Unit, utcnow
 from app.org.queries import unit_choices
 from app.reports import bp
@@ -27,6 +28,7 @@ def create_report():
         data = collect_report(
             form.kind.data, form.year.data, form.number.data, unit, **form.header()
         )
+        db.session.commit()  # the satisfaction rollups the report brought up to date
         return send_file(
             io.BytesIO(render_docx(data)),
             mimetype=DOCX_MIME,

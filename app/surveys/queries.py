@@ -46,6 +46,9 @@ class ResponseFilter:
     channel: ChannelKind | None = None
     verified_only: bool = False
     include_flagged: bool = False
+    # no scope condition: for the periodic report of a unit (its route checks the unit) and
+    # the command line; never set from a request's arguments
+    unscoped: bool = False
 
 
 def response_conditions(
@@ -56,7 +59,7 @@ def response_conditions(
     ``src`` is SurveyResponse or a table with the same dimension columns (the monthly
     rollups, which have no ``day``: their dates are chosen by the caller).
     """
-    where = [scope_clause(perm, Unit.path)]
+    where = [] if f.unscoped else [scope_clause(perm, Unit.path)]
     if f.unit_path:
         where.append(Unit.path.startswith(f.unit_path, autoescape=True))
     if f.questionnaire_id is not None:
