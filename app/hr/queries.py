@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.access import Perm, get_in_scope_or_404, scope_clause
 from app.extensions import db
+from app.hr.facts import Roster
 from app.models import HrCase, HrDecision, Period, Person, PersonStatus, Unit, utcnow
 
 
@@ -25,10 +26,10 @@ def period_or_current(period_id: int | None) -> Period | None:
     return found or next(iter(periods()), None)
 
 
-def people_in_scope(unit_id: int | None = None) -> list[Person]:
-    """Active people within the caller's RESULTS_VIEW scope (and under ``unit_id``)."""
+def _people_stmt(unit_id: int | None, *columns) -> sa.Select:
     stmt = (
-        sa.select(Person)
+        sa.select(*columns)
+        .select_from(Person)
         .join(Unit, Unit.id == Person.unit_id)
         .where(Person.status == PersonStatus.ACTIVE, scope_clause(Perm.RESULTS_VIEW, Unit.path))
         .order_by(Unit.path, Person.sort_key)
@@ -36,9 +37,19 @@ def people_in_scope(unit_id: int | None = None) -> list[Person]:
     if unit_id:
         unit = db.session.get(Unit, unit_id)
         if unit is None:
-            return []
+            return stmt.where(sa.false())
         stmt = stmt.where(Unit.path.startswith(unit.path, autoescape=True))
-    return list(db.session.scalars(stmt))
+    return stmt
+
+
+def people_in_scope(unit_id: int | None = None) -> list[Person]:
+    """Active people within the caller's RESULTS_VIEW scope (and under ``unit_id``)."""
+    return list(db.session.scalars(_people_stmt(unit_id, Person)))
+
+
+def roster_in_scope(unit_id: int | None = None) -> Roster:
+    """The same people as a ``Roster`` (ids and unit paths, no objects): for the HR lists."""
+    return Roster.of_select(_people_stmt(unit_id, Person.id, Unit.path))
 
 
 def period_for_lists(period_id: int | None) -> Period | None:

@@ -24,7 +24,7 @@ def _filters() -> dict:
         "periods": queries.periods(),
         "units": unit_choices(Perm.RESULTS_VIEW),
         "unit_id": unit_id,
-        "people": queries.people_in_scope(unit_id) if period else [],
+        "people": queries.roster_in_scope(unit_id) if period else None,
         "policy": Policy.from_config(),
         "can_decide": current_user.can(Perm.HR_DECIDE),
     }
