@@ -1,11 +1,14 @@
-"""Authorisation matrix: every endpoint of ``app.url_map`` × every demo role × an object inside
-and outside the caller's unit scope, each cell against the outcome ``matrix.expected`` derives
-from the declarations (not from the app's answers).
+"""Authorisation matrix and security headers: every endpoint of ``app.url_map`` × every demo
+role × an object inside and outside the caller's unit scope, each cell against the outcome
+``matrix.expected`` derives from the declarations (not from the app's answers).
 
 Pages are fetched with GET; every other method is sent only where the cell expects a refusal
 (with a valid CSRF token, so that the refusal is the authorisation's), and the row counts of
 every table must not move. Cells expected to be allowed are not executed for unsafe methods:
 they would change the world the next cells read.
+
+Every GET answer of every cell (pages, API, files, errors, redirects) must carry the security
+headers, with a Content-Security-Policy whose ``script-src`` allows no ``unsafe-*``.
 
 The matrix runs on SQLite only: the ~2,000 requests test the access decisions of the views,
 which do not depend on the engine, while the scope filters' SQL is run on both engines by
@@ -15,36 +18,17 @@ shares one world (built once per run, then restored from its rows like ``demo_ba
 
 from __future__ import annotations
 
+import re
+
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
-from app.extensions import db
-from tests.conftest import _capture_rows, _restore_rows
 from tests.helpers import CSRF_RE, login
 from tests.security.matrix import ANONYMOUS, ROLES, Outcome, expected
 from tests.security.urls import BODIES, MissingArgument, build_url, world_name
-from tests.security.world import World, build_world
-
-UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
-_WORLD: dict[str, tuple[World, list]] = {}
-
-
-@pytest.fixture
-def world(demo_bank: Flask) -> World:
-    """The matrix objects on top of the demo (SQLite only, see the module docstring)."""
-    url = demo_bank.config["SQLALCHEMY_DATABASE_URI"]
-    if not url.startswith("sqlite"):
-        pytest.skip("the matrix runs on SQLite (module docstring)")
-    if url in _WORLD:
-        db.session.remove()
-        _restore_rows(demo_bank, _WORLD[url][1])
-        return _WORLD[url][0]
-    built = build_world()
-    _WORLD[url] = (built, _capture_rows())
-    return built
+from tests.security.world import UNSAFE, World, row_counts
 
 
 def variants(rule: Rule, w: World) -> list[str]:
@@ -81,13 +65,29 @@ def matches(response, outcome: Outcome) -> bool:
     return code == int(outcome.value)
 
 
-def row_counts() -> dict[str, int]:
-    db.session.remove()
-    with db.engine.connect() as conn:
-        return {
-            t.name: conn.scalar(sa.select(sa.func.count()).select_from(t))
-            for t in db.metadata.sorted_tables
-        }
+# a <script> without src, an on…= handler or a javascript: URL: blocked by script-src 'self'
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=|javascript:", re.I)
+
+
+def header_problems(response) -> list[str]:
+    """Security headers every answer carries (pages, API, files, errors, redirects)."""
+    h = response.headers
+    csp = {}
+    for part in h.get("Content-Security-Policy", "").split(";"):
+        name, _, sources = part.strip().partition(" ")
+        csp[name] = sources
+    problems = []
+    if "'self'" not in csp.get("script-src", "") or "unsafe" in csp.get("script-src", ""):
+        problems.append(f"script-src {csp.get('script-src')!r}")
+    if csp.get("object-src") != "'none'" or csp.get("frame-ancestors") != "'none'":
+        problems.append("object-src / frame-ancestors")
+    if h.get("X-Frame-Options") != "DENY" or h.get("X-Content-Type-Options") != "nosniff":
+        problems.append("X-Frame-Options / X-Content-Type-Options")
+    if h.get("Referrer-Policy") != "same-origin":
+        problems.append("Referrer-Policy")
+    if response.mimetype == "text/html" and (found := INLINE_SCRIPT.search(response.text)):
+        problems.append(f"inline script the CSP would block: {found.group(0)[:60]!r}")
+    return problems
 
 
 def _token(client: FlaskClient, username: str) -> str:
@@ -134,6 +134,8 @@ def test_matrix(app: Flask, client: FlaskClient, world: World, username: str) ->
             response = client.get(url)
             if not matches(response, outcome):
                 wrong.append(_mismatch(rule, variant, "GET", url, outcome, response))
+            if problems := header_problems(response):
+                wrong.append(f"{rule.endpoint} GET {url}: headers {problems}")
     assert not wrong, f"{len(wrong)} cells differ:\n" + "\n".join(wrong)
     assert not moved, f"refused writes changed row counts {moved} ({len(writes)} sent)"
 

@@ -42,6 +42,7 @@ from app.models import (
 )
 from app.surveys import channels, feedback, paper, questionnaires
 
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 )
@@ -246,3 +247,13 @@ def build_world() -> World:
     _bank(w)
     db.session.commit()
     return w
+
+
+def row_counts() -> dict[str, int]:
+    """Rows per table, read on a fresh connection (what a refused write must not move)."""
+    db.session.remove()
+    with db.engine.connect() as conn:
+        return {
+            t.name: conn.scalar(sa.select(sa.func.count()).select_from(t))
+            for t in db.metadata.sorted_tables
+        }

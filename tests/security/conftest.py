@@ -1,0 +1,32 @@
+"""The world of the security suite: the demo plus objects inside and outside hr.xa's commune.
+
+Built once per run on SQLite, then restored from its rows for each test (like ``demo_bank``).
+The generated suites (matrix, CSRF, headers, XSS) send thousands of requests whose outcome
+does not depend on the engine; the scope filters' SQL runs on both engines in each feature's
+own tests (``tests/org``, ``tests/exams``, ``tests/hr``…).
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from app.extensions import db
+from tests.conftest import _capture_rows, _restore_rows
+from tests.security.world import World, build_world
+
+_WORLD: dict[str, tuple[World, list]] = {}
+
+
+@pytest.fixture
+def world(demo_bank: Flask) -> World:
+    url = demo_bank.config["SQLALCHEMY_DATABASE_URI"]
+    if not url.startswith("sqlite"):
+        pytest.skip("the generated security suites run on SQLite (tests/security/conftest.py)")
+    if url in _WORLD:
+        db.session.remove()
+        _restore_rows(demo_bank, _WORLD[url][1])
+        return _WORLD[url][0]
+    built = build_world()
+    _WORLD[url] = (built, _capture_rows())
+    return built
