@@ -1,83 +1,53 @@
-"""Citizen surge: responses stored per second through gunicorn on loopback.
+"""Citizen surge: responses stored per second through gunicorn on loopback, and the
+morning peak of kiosks and QR codes.
 
-Runs, in one go and on one fresh database: the real path (``POST /api/v1/public/responses``
-from a QR channel: validation, idempotency key, rate limits, burst detector) and a bare
-insert endpoint writing the same rows with no checks. Prints both rates and their ratio
-(target: at least 50 %), and counts the rows afterwards: every 201 must be a stored
-response, and nothing may be lost. Bounded: a fixed number of requests and a time limit.
+Two scenarios per database, on one fresh database each (``--scenario ratio|peak|all``):
 
-    .venv/bin/python -m bench.citizen_surge [--requests 1500] [--clients 16] [--workers 2]
+1. **ratio** — the real path (``POST /api/v1/public/responses`` from a QR channel:
+   validation, idempotency key, rate limits, burst detector) and a bare insert endpoint
+   writing the same rows with no checks, closed loop, alternating in rounds. Prints both
+   rates and their ratio (target: at least 50 %), and counts the rows afterwards: every
+   201 must be a stored response, and nothing may be lost.
+2. **peak** — the morning peak (``bench/citizen_peak.py``) against a server with the
+   production limits: ``--kiosks`` kiosks rating every ``--kiosk-every`` s (device token,
+   minimum interval) and ``--qr-citizens`` phones, each from its own address, arriving
+   within ``--ramp`` s. Prints requests/s, p50/p95/p99, errors, lost writes (acknowledged
+   idempotency keys with no stored row) and each worker's memory at start and end.
 
-Uses SQLite in a temporary folder unless ``--database-url`` (e.g. PostgreSQL) is given.
-Exit status 1 if a response was lost or the ratio is under the target.
+    .venv/bin/python -m bench.citizen_surge                      # quick, SQLite
+    .venv/bin/python -m bench.citizen_surge --databases sqlite,postgresql \
+        --kiosks 60 --qr-citizens 3000 --peak-seconds 300 --ramp 240
+
+Bounded: a fixed number of requests, a time limit, users that stop by themselves.
+PostgreSQL uses the scratch database ``onestop_bench_citizen`` next to
+``BENCH_DATABASE_URL``. Writes JSON to ``bench/results/`` and prints a line for the
+table in ``bench/README.md``. Exit status 1 if a response was lost, a request failed,
+or the ratio is under the target.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
-import json
 import os
-import random
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-from bench.harness import free_port, start_gunicorn
+from bench import citizen_peak
+from bench.citizen_ratio import measure_ratio
+from bench.citizen_setup import count_rows, prepare, stored_keys
+from bench.harness import (
+    free_port,
+    postgres_bench_url,
+    save_result,
+    start_gunicorn,
+    worker_rss_mb,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
-TIME_LIMIT = 300  # seconds for the whole run
-
-
-def prepare(url: str) -> dict[str, int | str]:
-    """Schema, demo province and survey data; the ids the two endpoints need."""
-    import sqlalchemy as sa
-
-    from app import create_app
-    from app.cli.demo import load_demo
-    from app.config import Config
-    from app.extensions import db
-    from app.models import SurveyQuestion
-    from app.surveys.demo import load_demo_surveys
-    from app.surveys.submit import public_channel
-
-    app = create_app(Config, {"SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        load_demo(with_bank=False)
-        demo = load_demo_surveys()
-        db.session.commit()
-        code = dict(demo.qr)["ST-LH"]
-        channel = public_channel(code)
-        version = channel.questionnaire.versions[-1]
-        keys = dict(
-            db.session.execute(
-                sa.select(SurveyQuestion.key, SurveyQuestion.id).where(
-                    SurveyQuestion.version_id == version.id
-                )
-            ).all()
-        )
-        return {
-            "code": code,
-            "channel": channel.id,
-            "unit": channel.unit_id,
-            "version": version.id,
-            "q1": keys["officer_rating"],
-            "q2": keys["overall"],
-        }
-
-
-def count_rows(url: str) -> int:
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        n = conn.execute(sa.text("SELECT count(*) FROM survey_responses")).scalar_one()
-    engine.dispose()
-    return n
+PG_BASE = os.environ.get(
+    "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+PG_DATABASE = "onestop_bench_citizen"
 
 
 def redis_or_memory(wanted: str) -> str:
@@ -94,115 +64,176 @@ def redis_or_memory(wanted: str) -> str:
     return wanted
 
 
-def start_server(url: str, ids: dict, port: int, workers: int, redis_url: str):
+def start_server(url: str, ids: dict, port: int, workers: int, redis_url: str, limits: str):
+    """gunicorn with ``bench.citizen_app``; ``limits``: "bench" (high) or "production"."""
     env = {
         "DATABASE_URL": url,
         "BENCH_IDS": ",".join(f"{k}={v}" for k, v in ids.items() if k != "code"),
+        "BENCH_LIMITS": limits,
         "REDIS_URL": redis_url,
     }
     return start_gunicorn("bench.citizen_app:app", port, env, workers=workers)
 
 
-def _client(port: int, path: str, bodies: list[dict], deadline: float) -> list[int]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    statuses = []
-    for body in bodies:
-        if time.monotonic() > deadline:
-            break
-        conn.request("POST", path, json.dumps(body), {"Content-Type": "application/json"})
-        response = conn.getresponse()
-        response.read()
-        statuses.append(response.status)
-    conn.close()
-    return statuses
-
-
-def surge(port: int, path: str, bodies: list[dict], clients: int) -> tuple[float, list[int]]:
-    """Send ``bodies`` over ``clients`` keep-alive connections; (seconds, statuses)."""
-    chunks = [bodies[i::clients] for i in range(clients)]
-    deadline = time.monotonic() + TIME_LIMIT / 2
-    start = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        results = list(pool.map(lambda c: _client(port, path, c, deadline), chunks))
-    return time.perf_counter() - start, [s for r in results for s in r]
-
-
-def _bodies(code: str, n: int, rng: random.Random) -> tuple[list[dict], list[dict]]:
-    real, bare = [], []
-    for _ in range(n):
-        a, b = rng.randint(1, 5), rng.randint(1, 5)
-        real.append(
-            {
-                "channel_code": code,
-                "idempotency_key": f"{rng.getrandbits(128):032x}",
-                "answers": {"officer_rating": a, "overall": b},
-            }
+def measure_peak(url: str, data: dict, args, redis_url: str) -> dict:
+    """The morning peak on a fresh server with the production limits; lost writes checked."""
+    port = free_port()
+    server = start_server(url, data["ids"], port, args.workers, redis_url, "production")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        warm = citizen_peak.Caller("127.0.0.1", port, "127.0.0.1")
+        for _ in range(4 * args.workers):  # imports and first queries in every worker
+            warm.call("GET", f"/api/v1/public/questionnaires/{data['qr_codes'][0]}")
+        warm.close()
+        rss_start = worker_rss_mb(server.pid)
+        before = count_rows(url)
+        result = citizen_peak.run_surge(
+            base,
+            data["kiosk_tokens"],
+            data["qr_codes"],
+            qr_citizens=args.qr_citizens,
+            seconds=args.peak_seconds,
+            ramp=args.ramp,
+            kiosk_every=args.kiosk_every,
         )
-        bare.append({"a": a, "b": b})
-    return real, bare
+        rss_end = worker_rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    keys = result.pop("acked_keys")
+    acked = [k for values in keys.values() for k in values]
+    result["lost"] = len(acked) - len(stored_keys(url, acked))
+    result["stored"] = count_rows(url) - before
+    result["stored_not_acked"] = max(0, result["stored"] - len(acked))
+    result["worker_rss_mb_start"], result["worker_rss_mb_end"] = rss_start, rss_end
+    return result
+
+
+def run_database(kind: str, url: str, args, redis_url: str) -> dict:
+    data = prepare(url, args.kiosks)
+    out: dict = {"database": kind, "limits": "redis" if redis_url else "memory"}
+    if args.scenario in ("ratio", "all"):
+        port = free_port()
+        server = start_server(url, data["ids"], port, args.workers, redis_url, "bench")
+        try:
+            out["ratio"] = measure_ratio(url, port, str(data["ids"]["code"]), args)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    if args.scenario in ("peak", "all"):
+        out["peak"] = measure_peak(url, data, args, redis_url)
+    return out
+
+
+def report(r: dict, workers: int) -> bool:
+    """Print one database's figures; True if every target was met."""
+    ok = True
+    print(f"database: {r['database']}, rate limits in {r['limits']}, gunicorn workers: {workers}")
+    if "ratio" in r:
+        q = r["ratio"]
+        print(
+            f"  bare insert : {q['bare_stored']:5d} stored in {q['bare_s']:6.2f} s = "
+            f"{q['bare_per_s']:7.1f} /s"
+        )
+        print(
+            f"  survey path : {q['real_stored']:5d} stored in {q['real_s']:6.2f} s = "
+            f"{q['real_per_s']:7.1f} /s ({q['refused']} refused)"
+        )
+        print(
+            f"  ratio       : {q['ratio']:.0%} (target ≥ 50 %), clients {q['clients']}, "
+            f"rounds {q['rounds']}"
+        )
+        print(f"  lost        : {q['lost']} (201 answered but no row stored, or the reverse)")
+        ok &= q["lost"] == 0 and q["refused"] == 0 and q["ratio"] >= 0.5
+    if "peak" in r:
+        p = r["peak"]
+        print(
+            f"  morning peak: {p['kiosks']} kiosks, {p['qr_citizens']} QR citizens within "
+            f"{p['ramp_s']:.0f} s, {p['elapsed_s']} s: {p['requests']} requests, "
+            f"{p['requests_per_s']}/s"
+        )
+        print(
+            f"    p50 {p['p50_ms']} ms, p95 {p['p95_ms']} ms, p99 {p['p99_ms']} ms; "
+            f"errors {p['errors']}, gave up {p['gave_up']}, unsent {p['unsent']}"
+        )
+        for kind, figures in p["by_kind"].items():
+            print(f"    {kind:13} {figures}  statuses {p['statuses'][kind]}")
+        print(
+            f"    acknowledged {p['acked']}, stored {p['stored']}, lost {p['lost']}, "
+            f"flagged as bursts {p['flagged']}"
+        )
+        print(
+            f"    worker memory MB: start {p['worker_rss_mb_start']}, "
+            f"end {p['worker_rss_mb_end']}; load generator late p95 "
+            f"{p['scheduler_late_ms']['p95_ms']} ms"
+        )
+        ok &= p["lost"] == 0 and p["errors"] == 0 and p["gave_up"] == 0
+    return ok
+
+
+def table_line(r: dict, load: str) -> str:
+    """A row for the citizen table of bench/README.md."""
+    q, p = r.get("ratio", {}), r.get("peak", {})
+    cells = [time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), load, r["database"]]
+    cells += (
+        [f"{q['real_per_s']} / {q['bare_per_s']} = {q['ratio']:.0%}", str(q["lost"])]
+        if q
+        else ["—", "—"]
+    )
+    if p:
+        start, end = p["worker_rss_mb_start"], p["worker_rss_mb_end"]
+        memory = "/".join(f"{m:.0f}" for m in start) + " → " + "/".join(f"{m:.0f}" for m in end)
+        cells += [
+            f"{p['kiosks']} + {p['qr_citizens']} in {p['ramp_s']:.0f} s",
+            str(p["requests_per_s"]),
+            f"{p['p50_ms']:.0f} / {p['p95_ms']:.0f} / {p['p99_ms']:.0f} ms",
+            str(p["errors"]),
+            str(p["lost"]),
+            memory,
+        ]
+    else:
+        cells += ["—"] * 6
+    return "| " + " | ".join(cells) + " |"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", choices=("ratio", "peak", "all"), default="all")
+    parser.add_argument("--databases", default="sqlite", help="sqlite,postgresql")
+    parser.add_argument("--database-url", default="", help="instead of --databases")
     parser.add_argument("--requests", type=int, default=1500)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--database-url", default="")
+    parser.add_argument("--kiosks", type=int, default=20)
+    parser.add_argument("--qr-citizens", type=int, default=300)
+    parser.add_argument("--peak-seconds", type=float, default=60.0)
+    parser.add_argument("--ramp", type=float, default=40.0)
+    parser.add_argument("--kiosk-every", type=float, default=15.0)
     parser.add_argument(
         "--redis-url",
         default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14"),
         help='rate-limit storage; "none" for per-process memory',
     )
     args = parser.parse_args(argv)
-    folder = tempfile.mkdtemp(prefix="citizen-surge-")
-    url = args.database_url or f"sqlite:///{folder}/surge.sqlite3"
-    ids = prepare(url)
-    port = free_port()
     redis_url = redis_or_memory(args.redis_url)
-    server = start_server(url, ids, port, args.workers, redis_url)
-    rounds = max(1, args.rounds)
-    try:
-        real, bare = _bodies(str(ids["code"]), args.requests + 50, random.Random(1354))
-        surge(port, "/bench/bare", bare[:50], 4)  # warm-up both paths (not counted)
-        surge(port, "/api/v1/public/responses", real[:50], 4)
-        real, bare = real[50:], bare[50:]
-        totals = {"bare": [0.0, []], "real": [0.0, []]}
-        stored = {"bare": 0, "real": 0}
-        # alternate the two in rounds, so a busy moment of the machine hits both alike
-        for index in range(rounds):
-            part = slice(index * len(real) // rounds, (index + 1) * len(real) // rounds)
-            for name, path, bodies in (
-                ("bare", "/bench/bare", bare[part]),
-                ("real", "/api/v1/public/responses", real[part]),
-            ):
-                before = count_rows(url)
-                seconds, statuses = surge(port, path, bodies, args.clients)
-                stored[name] += count_rows(url) - before
-                totals[name][0] += seconds
-                totals[name][1] += statuses
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    (bare_s, bare_st), (real_s, real_st) = totals["bare"], totals["real"]
-    bare_ok, real_ok = bare_st.count(201), real_st.count(201)
-    bare_rate, real_rate = bare_ok / bare_s, real_ok / real_s
-    lost = abs(bare_ok - stored["bare"]) + abs(real_ok - stored["real"])
-    failed = len(real_st) - real_ok
-    ratio = real_rate / bare_rate if bare_rate else 0.0
-    limits = "redis" if redis_url else "memory"
-    print(
-        f"database: {url.split(':')[0]}, rate limits in {limits}, gunicorn workers: "
-        f"{args.workers}, clients: {args.clients}, rounds: {rounds}"
-    )
-    print(f"bare insert : {bare_ok:5d} stored in {bare_s:6.2f} s = {bare_rate:7.1f} /s")
-    print(
-        f"survey path : {real_ok:5d} stored in {real_s:6.2f} s = {real_rate:7.1f} /s"
-        f" ({failed} refused)"
-    )
-    print(f"ratio       : {ratio:.0%} (target ≥ 50 %)")
-    print(f"lost        : {lost} (201 answered but no row stored, or the reverse)")
-    return 0 if lost == 0 and failed == 0 and ratio >= 0.5 else 1
+    targets = [("custom", args.database_url)] if args.database_url else []
+    for kind in [] if targets else args.databases.split(","):
+        if kind == "sqlite":
+            folder = tempfile.mkdtemp(prefix="citizen-surge-")
+            targets.append((kind, f"sqlite:///{folder}/surge.sqlite3"))
+        else:
+            targets.append((kind, postgres_bench_url(PG_BASE, PG_DATABASE)))
+    results, ok = [], True
+    for kind, url in targets:
+        load = "load {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+        r = run_database(kind if kind != "custom" else url.split(":")[0], url, args, redis_url)
+        r["load_average_before"] = load
+        results.append(r)
+        ok &= report(r, args.workers)
+        print("  README row: " + table_line(r, load))
+    print(f"results: {save_result('citizen_surge', {'runs': results, 'args': vars(args)})}")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
