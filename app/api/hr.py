@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from app.access import Perm, authenticated, requires
+from app.analytics.satisfaction_rollup import refresh_rollups
 from app.api.hr_schemas import (
     CaseIn,
     CaseOut,
@@ -26,6 +27,7 @@ from app.api.schemas import ERRORS
 from app.errors import ApiError
 from app.extensions import db
 from app.hr import cases, lists, queries
+from app.hr.facts import Roster
 from app.hr.verdicts import period_verdicts
 from app.models import Account, CaseKind, DecisionKind, Period
 
@@ -65,6 +67,14 @@ def list_verdicts(args):
     ]
 
 
+def _roster(unit_id: int | None) -> Roster:
+    """The people in scope for a list; first the satisfaction rollups the officer ratings
+    are read from are brought up to date (this request's only write)."""
+    refresh_rollups()
+    db.session.commit()
+    return queries.roster_in_scope(unit_id)
+
+
 @blp.route("/hr/commendations", methods=["GET"])
 @blp.arguments(PeriodQuery, location="query")
 @blp.response(200, CommendationsOut)
@@ -73,8 +83,7 @@ def list_verdicts(args):
 def list_commendations(args):
     """Commendation candidates of a period (default: the latest ended one), with evidence."""
     period, policy = _period(args["period_id"]), lists.Policy.from_config()
-    people = queries.people_in_scope(args["unit_id"])
-    entries = lists.commendation_candidates(period, people, policy)
+    entries = lists.commendation_candidates(period, _roster(args["unit_id"]), policy)
     lists.attach_cases(entries, period, CaseKind.COMMENDATION)
     return {"period": period, "entries": [entry_body(e, policy) for e in entries]}
 
@@ -87,7 +96,7 @@ def list_commendations(args):
 def list_reassignments(args):
     """Reassignment reviews of a period, with evidence; people only missing a result apart."""
     period, policy = _period(args["period_id"]), lists.Policy.from_config()
-    reviews = lists.reassignment_reviews(period, queries.people_in_scope(args["unit_id"]), policy)
+    reviews = lists.reassignment_reviews(period, _roster(args["unit_id"]), policy)
     lists.attach_cases(reviews.entries, period, CaseKind.REASSIGNMENT_REVIEW)
     return {
         "period": period,

@@ -6,7 +6,7 @@ whole roster of people and several periods at once, then pure functions.
   once, each person's id and unit path in list order.
 - Knowledge: ``app.analytics.rates.period_outcomes``, the very subquery the pass-rate
   dashboard counts, so a verdict and a dashboard figure cannot disagree.
-- Best knowledge percentages and officer ratings: one GROUP BY each.
+- Best knowledge percentages: one GROUP BY; officer ratings: the satisfaction rollups.
 - Communication: one query for the rounds of the periods, one for the mean percentage of
   every officer's live submitted sheets per round (``app.assessments.results`` judges one
   officer the same way); who lies in a round follows from the unit paths in Python.
@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.analytics import rates
+from app.analytics.satisfaction_rollup import count_rows
 from app.extensions import db
 from app.models import (
     Attempt,
@@ -32,11 +33,10 @@ from app.models import (
     Round,
     Sheet,
     SheetState,
-    SurveyAnswer,
     SurveyQuestion,
-    SurveyResponse,
 )
 from app.models.assessments import RubricVersion
+from app.surveys.queries import ResponseFilter
 
 ID_LIST_MAX = 5_000  # bound ids per IN (…); beyond, the roster's SELECT (PostgreSQL: 65,535)
 SATISFIED_MIN = 4  # scale5: 4 "Hài lòng" and 5 "Rất hài lòng" are the top two levels
@@ -79,13 +79,14 @@ def as_roster(people: Roster | Sequence[Person]) -> Roster:
     return people if isinstance(people, Roster) else Roster.of_people(people)
 
 
-def knowledge_rows(period_ids: Iterable[int], roster: Roster) -> dict[tuple[int, int], tuple]:
-    """``{(person id, period id): (sat, passed)}`` of every required person of the roster."""
+def knowledge_rows(period_ids: Iterable[int], roster: Roster) -> dict[tuple[int, int], int]:
+    """``{(person id, period id): sat + passed}`` of every required person of the roster:
+    0 did not sit, 1 sat and did not pass, 2 passed."""
     o = rates.period_outcomes(None)
-    stmt = sa.select(o.c.person_id, o.c.period_id, o.c.sat, o.c.passed).where(
+    stmt = sa.select(o.c.person_id, o.c.period_id, o.c.sat + o.c.passed).where(
         o.c.period_id.in_(sorted(set(period_ids))), o.c.person_id.in_(roster.ids)
     )
-    return {(pid, per): (bool(sat), bool(ok)) for pid, per, sat, ok in db.session.execute(stmt)}
+    return {(pid, per): code for pid, per, code in db.session.execute(stmt).tuples()}
 
 
 @dataclass(frozen=True)
@@ -164,24 +165,23 @@ def knowledge_percents(
 
 
 def officer_ratings(period: Period, people: Roster | list[int]) -> dict[int, tuple[int, int]]:
-    """``{officer_id: (n, satisfied)}`` over the period's dates: one SQL GROUP BY."""
-    who = people.ids if isinstance(people, Roster) else people
-    satisfied = sa.func.sum(sa.case((SurveyAnswer.number >= SATISFIED_MIN, 1), else_=0))
-    stmt = (
-        sa.select(SurveyResponse.officer_id, sa.func.count(), satisfied)
-        .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
-        .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-        .where(
-            SurveyQuestion.rates_officer.is_(True),
-            SurveyAnswer.number.is_not(None),
-            SurveyResponse.officer_id.in_(who),
-            SurveyResponse.flagged.is_(False),
-            SurveyResponse.day >= period.starts_on,
-            SurveyResponse.day <= period.ends_on,
-        )
-        .group_by(SurveyResponse.officer_id)
-    )
-    return {oid: (int(n), int(s or 0)) for oid, n, s in db.session.execute(stmt)}
+    """``{officer_id: (n, satisfied)}``: ratings of the officer-rating questions over the
+    period's dates, burst-flagged responses left out, counted by the satisfaction module's
+    ``count_rows`` (monthly rollups for whole months, raw days for the rest). Callers that
+    can write refresh the rollups first (``refresh_rollups``), as the satisfaction page."""
+    wanted = set(people.person_ids if isinstance(people, Roster) else people)
+    questions = db.session.scalars(
+        sa.select(SurveyQuestion.id).where(SurveyQuestion.rates_officer.is_(True))
+    ).all()
+    if not wanted or not questions:
+        return {}
+    f = ResponseFilter(start=period.starts_on, end=period.ends_on, unscoped=True)
+    out: dict[int, tuple[int, int]] = {}
+    for (officer, level), c in count_rows(f, ["officer_id", "number"], questions).items():
+        if officer in wanted and level is not None:
+            n, ok = out.get(officer, (0, 0))
+            out[officer] = (n + c, ok + c * (level >= SATISFIED_MIN))
+    return out
 
 
 def load_people(person_ids: list[int]) -> dict[int, Person]:

@@ -38,7 +38,7 @@ from app.hr.facts import (
     load_people,
     officer_ratings,
 )
-from app.hr.verdicts import Outcome, Verdict, VerdictTable, meets, verdict_table
+from app.hr.verdicts import Outcome, Verdict, VerdictTable, verdict_table
 from app.models import (
     CaseKind,
     HrCase,
@@ -194,12 +194,10 @@ def commendation_candidates(
     ]
 
 
-def _review_reasons(parts: dict[str, Outcome], rule: str, rated: Ratings | None) -> list[str]:
+def _review_reasons(parts: dict[str, Outcome], meets: bool, rated: Ratings | None) -> list[str]:
     """Why a person is reviewed: failed components (only when the rule says they do not meet
     the requirement), credibly low satisfaction."""
-    reasons = [] if meets(rule, parts) else [
-        f"{k}_failed" for k, o in parts.items() if o is Outcome.FAILED
-    ]  # fmt: skip
+    reasons = [] if meets else [f"{k}_failed" for k, o in parts.items() if o is Outcome.FAILED]
     if rated is not None and rated.below:
         reasons.append("satisfaction_below")
     return reasons
@@ -217,10 +215,9 @@ def reassignment_reviews(
     ratings = {pid: ratings_of(c, policy) for pid, c in officer_ratings(period, roster).items()}
     listed: list[tuple[int, list[str], bool]] = []  # person, reasons, only missing
     for pid in roster.person_ids:
-        parts = table.of(pid, period.id)
-        reasons = _review_reasons(parts, table.rule, ratings.get(pid))
-        missing = any(o is Outcome.MISSING for o in parts.values())
-        if reasons or (missing and not meets(table.rule, parts)):
+        parts, meets = table.judged(pid, period.id)
+        reasons = _review_reasons(parts, meets, ratings.get(pid))
+        if reasons or (not meets and Outcome.MISSING in parts.values()):
             listed.append((pid, reasons, not reasons))
     ids = [pid for pid, _r, _m in listed]
     persons, percents = load_people(ids), knowledge_percents(period, ids, roster)

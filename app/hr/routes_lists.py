@@ -6,7 +6,9 @@ from flask import render_template, request
 from flask_login import current_user
 
 from app.access import Perm, requires
+from app.analytics.satisfaction_rollup import refresh_rollups
 from app.exports.tables import FORMATS, table_download
+from app.extensions import db
 from app.hr import bp, queries
 from app.hr.lists import Policy, attach_cases, commendation_candidates, reassignment_reviews
 from app.hr.present import commendation_tables, review_tables, template_helpers
@@ -17,6 +19,8 @@ bp.context_processor(template_helpers)
 
 
 def _filters() -> dict:
+    refresh_rollups()  # officer ratings come from the satisfaction rollups
+    db.session.commit()  # the refresh is this request's only write
     period = queries.period_for_lists(request.args.get("period", type=int))
     unit_id = request.args.get("unit", type=int)
     return {

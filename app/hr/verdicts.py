@@ -73,9 +73,7 @@ class Verdict:
         return [k for k, v in self.components.items() if v is Outcome.MISSING]
 
 
-def knowledge_outcome(sat: bool, passed: bool) -> Outcome:
-    """A required person's knowledge result from ``rates.period_outcomes``' two flags."""
-    return Outcome.PASSED if passed else Outcome.FAILED if sat else Outcome.MISSING
+KNOWLEDGE = (Outcome.MISSING, Outcome.FAILED, Outcome.PASSED)  # by sat + passed (0, 1, 2)
 
 
 def knowledge_outcomes(period: Period, person_ids: list[int]) -> dict[int, Outcome]:
@@ -83,7 +81,7 @@ def knowledge_outcomes(period: Period, person_ids: list[int]) -> dict[int, Outco
     of a cancelled exam count for nothing)."""
     roster = Roster(facts.ids_select(person_ids), [])
     rows = facts.knowledge_rows([period.id], roster)
-    return {pid: knowledge_outcome(*flags) for (pid, _p), flags in rows.items()}
+    return {pid: KNOWLEDGE[code] for (pid, _p), code in rows.items()}
 
 
 def communication_table(period_ids: list[int], roster: Roster) -> dict[tuple[int, int], Outcome]:
@@ -145,10 +143,22 @@ class VerdictTable:
     rule: str
     knowledge: dict[tuple[int, int], Outcome]
     communication: dict[tuple[int, int], Outcome]
+    # a person's verdict depends only on the pair of outcomes: 16 pairs, computed once each
+    _pairs: dict[tuple, tuple[dict[str, Outcome], bool]] = field(default_factory=dict)
+
+    def judged(self, person_id: int, period_id: int) -> tuple[dict[str, Outcome], bool]:
+        """(components, meets) of the person in the period. The dictionary is shared by
+        everyone with the same outcomes: copy it before changing it."""
+        key = (person_id, period_id)
+        pair = (self.knowledge.get(key), self.communication.get(key))
+        found = self._pairs.get(pair)
+        if found is None:
+            parts = components(self.rule, *pair)
+            found = self._pairs[pair] = (parts, meets(self.rule, parts))
+        return found
 
     def of(self, person_id: int, period_id: int) -> dict[str, Outcome]:
-        key = (person_id, period_id)
-        return components(self.rule, self.knowledge.get(key), self.communication.get(key))
+        return dict(self.judged(person_id, period_id)[0])
 
     def people_with_results(self, period_id: int) -> set[int]:
         """People with a knowledge or communication component in the period (the only ones
@@ -157,7 +167,7 @@ class VerdictTable:
         return {pid for pid, per in keys if per == period_id}
 
     def meets(self, person_id: int, period_id: int) -> bool:
-        return meets(self.rule, self.of(person_id, period_id))
+        return self.judged(person_id, period_id)[1]
 
 
 def verdict_table(period_ids: list[int], roster: Roster) -> VerdictTable:
@@ -166,7 +176,7 @@ def verdict_table(period_ids: list[int], roster: Roster) -> VerdictTable:
     know = facts.knowledge_rows(period_ids, roster)
     return VerdictTable(
         rule,
-        {key: knowledge_outcome(*flags) for key, flags in know.items()},
+        {key: KNOWLEDGE[code] for key, code in know.items()},
         communication_table(period_ids, roster),
     )
 
