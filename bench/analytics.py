@@ -148,6 +148,18 @@ def floor_answers(ctx: Context) -> int:
     )
 
 
+@measure("floor_people", "floor: each required person's period outcome", target=False)
+def floor_people(ctx: Context) -> int:
+    return _scan(
+        ctx,
+        "SELECT c.person_id, max(CASE WHEN a.passed THEN 1 ELSE 0 END)"
+        " FROM exam_candidates c JOIN exams e ON e.id = c.exam_id"
+        " LEFT JOIN attempts a ON a.exam_id = c.exam_id AND a.person_id = c.person_id"
+        " AND a.state = 'finished' WHERE e.period_id = ? GROUP BY c.person_id",
+        {"period": ctx.period_id},
+    )
+
+
 # --- the analytics, as functions and as pages ---------------------------------------------
 
 
@@ -287,6 +299,32 @@ def satisfaction_report(ctx: Context) -> object:
 @measure("satisfaction_page", "satisfaction report page, warm", floor="floor_answers")
 def satisfaction_page(ctx: Context) -> int:
     return _page(ctx, "analytics.satisfaction")
+
+
+def _hr_list(ctx: Context, name: str) -> int:
+    """An HR list of the generated period for the admin's whole scope (the province):
+    people listed (reassignment reviews: on the list and "results missing")."""
+    lists = _import("app.hr.lists", name)
+    roster_in_scope = _import("app.hr.queries", "roster_in_scope")
+
+    def run() -> int:
+        from app.extensions import db
+        from app.models import Period
+
+        found = lists(db.session.get(Period, ctx.period_id), roster_in_scope())
+        return len(found) if isinstance(found, list) else len(found.entries + found.insufficient)
+
+    return _call(ctx, run)
+
+
+@measure("hr_commendations", "HR commendation candidates (province)", floor="floor_people")
+def hr_commendations(ctx: Context) -> int:
+    return _hr_list(ctx, "commendation_candidates")
+
+
+@measure("hr_reassignments", "HR reassignment reviews (province)", floor="floor_people")
+def hr_reassignments(ctx: Context) -> int:
+    return _hr_list(ctx, "reassignment_reviews")
 
 
 # --- running ------------------------------------------------------------------------------
