@@ -19,7 +19,13 @@ Per item (Moodle reports percentages; here they are plain fractions):
 Whole test: mean, median, sd, skewness k3/k2^1.5, excess kurtosis k4/k2^2
 (sample k-statistics), coefficient of internal consistency (Cronbach's alpha,
 KR-20 for 0/1 items), error ratio sqrt(1 - CIC) and standard error = error ratio x SD.
-Marks, mean, median, SD and standard error of the test are in marks.
+Marks, mean, median, SD and standard error of the test are in marks; they are computed in
+:mod:`app.analytics.whole_test`.
+
+Nothing here copies the marks matrix per item: alpha if deleted comes from the item
+variances and var(total - item), and the sorted covariance uses a counting sort for
+whole-number marks (:mod:`app.analytics.ordering`), so 100,000 × 60 marks take a fraction
+of a second.
 
 Distractor analysis and the "needs checking" flags live in :mod:`app.analytics.distractors`
 and are re-exported here.
@@ -29,7 +35,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import numpy as np
 
@@ -41,6 +46,7 @@ from app.analytics.distractors import (
 )
 from app.analytics.intervals import cronbach_alpha
 from app.analytics.ordering import sorted_values
+from app.analytics.whole_test import Marks, TestStats, covariance, marks_matrix, whole_test_stats
 
 __all__ = [
     "DistractorAnalysis",
@@ -70,26 +76,6 @@ class ItemStats:
     discriminative_efficiency: float | None
     effective_weight: float | None
     alpha_if_deleted: float | None
-    reasons: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class TestStats:
-    """Whole-test statistics (mean, median, sd, standard error in marks)."""
-
-    __test__ = False  # not a pytest test class, despite the name
-
-    n: int
-    n_items: int
-    max_total: float
-    mean: float | None
-    median: float | None
-    sd: float | None
-    skewness: float | None
-    kurtosis: float | None
-    alpha: float | None
-    error_ratio: float | None
-    standard_error: float | None
     reasons: dict[str, str] = field(default_factory=dict)
 
 
@@ -128,10 +114,6 @@ def _sorted_covariance(x: np.ndarray, y: np.ndarray) -> float:
     return float(((xs - xs.mean()) * (ys - ys.mean())).sum() / (x.size - 1))
 
 
-def _cov(x: np.ndarray, y: np.ndarray) -> float:
-    return float(((x - x.mean()) * (y - y.mean())).sum() / (x.size - 1))
-
-
 def _item_core(x: np.ndarray, rest: np.ndarray, max_mark: float) -> tuple[dict, dict]:
     """Facility, sd, discrimination index and efficiency of one item (Moodle formulas)."""
     values: dict[str, float | None] = {"facility": None}
@@ -143,7 +125,7 @@ def _item_core(x: np.ndarray, rest: np.ndarray, max_mark: float) -> tuple[dict, 
         for key in ("sd", "discrimination_index", "discriminative_efficiency"):
             values[key], reasons[key] = None, TOO_FEW
         return values, reasons
-    var_x, var_rest, cov = _cov(x, x), _cov(rest, rest), _cov(x, rest)
+    var_x, var_rest, cov = covariance(x, x), covariance(rest, rest), covariance(x, rest)
     values["sd"] = var_x**0.5 / max_mark
     if var_x * var_rest != 0.0:
         values["discrimination_index"] = cov / (var_x * var_rest) ** 0.5
@@ -180,29 +162,12 @@ def item_against_rest(
     )
 
 
-class _Marks(NamedTuple):
-    """A checked marks matrix with what every statistic reads: its columns as contiguous
-    rows (one pass each), the totals and the item variances (divisor n - 1)."""
-
-    data: np.ndarray
-    columns: np.ndarray
-    total: np.ndarray
-    variances: np.ndarray
-
-
-def _marks(data: np.ndarray) -> _Marks:
-    columns = np.ascontiguousarray(data.T)
-    n = data.shape[0]
-    variances = np.array([_cov(c, c) if n > 1 else np.nan for c in columns])
-    return _Marks(data, columns, data.sum(axis=1), variances)
-
-
-def _effective_weights(marks: _Marks) -> tuple[list[float | None], list[str | None]]:
+def _effective_weights(marks: Marks) -> tuple[list[float | None], list[str | None]]:
     """Moodle's effective weights: sqrt(cov(item, total)) normalised over non-negative ones."""
     k = marks.columns.shape[0]
     if marks.data.shape[0] < 2:
         return [None] * k, [TOO_FEW] * k
-    covs = [_cov(column, marks.total) for column in marks.columns]
+    covs = [covariance(column, marks.total) for column in marks.columns]
     norm = sum(c**0.5 for c in covs if c >= 0)
     weights: list[float | None] = []
     reasons: list[str | None] = []
@@ -219,13 +184,13 @@ def _effective_weights(marks: _Marks) -> tuple[list[float | None], list[str | No
     return weights, reasons
 
 
-def _alpha_if_deleted(marks: _Marks, j: int) -> tuple[float | None, str | None]:
+def _alpha_if_deleted(marks: Marks, j: int) -> tuple[float | None, str | None]:
     """Cronbach's alpha without item ``j``, from the item variances already known and the
     variance of total - item j, as :func:`cronbach_alpha` computes it on the other columns
     (which it still does where the answer is ``None``, for its reason)."""
     n, k = marks.data.shape
     if n >= 2 and k >= 3:
-        rest_variance = _cov(rest := marks.total - marks.columns[j], rest)
+        rest_variance = covariance(rest := marks.total - marks.columns[j], rest)
         if rest_variance != 0.0:
             others = float(marks.variances.sum() - marks.variances[j])
             return (k - 1) / (k - 2) * (1.0 - others / rest_variance), None
@@ -233,7 +198,7 @@ def _alpha_if_deleted(marks: _Marks, j: int) -> tuple[float | None, str | None]:
     return result.alpha, result.reason
 
 
-def _item_stats(marks: _Marks, maxes: np.ndarray, names: list[str]) -> tuple[ItemStats, ...]:
+def _item_stats(marks: Marks, maxes: np.ndarray, names: list[str]) -> tuple[ItemStats, ...]:
     weights, weight_reasons = _effective_weights(marks)
     items = []
     for j, name in enumerate(names):
@@ -245,85 +210,6 @@ def _item_stats(marks: _Marks, maxes: np.ndarray, names: list[str]) -> tuple[Ite
         reasons.update({key: why for key, why in extra.items() if values[key] is None and why})
         items.append(ItemStats(name=name, max_mark=float(maxes[j]), reasons=reasons, **values))
     return tuple(items)
-
-
-def _moments(total: np.ndarray) -> tuple[dict[str, float | None], dict[str, str]]:
-    """SD, skewness and kurtosis exactly as Moodle's quiz calculator computes them."""
-    s = total.size
-    out: dict[str, float | None] = {"sd": None, "skewness": None, "kurtosis": None}
-    reasons: dict[str, str] = {}
-    if s == 0:
-        return out, dict.fromkeys(out, "không có bài làm nào (no examinees)")
-    d = total - total.mean()
-    if s > 1:
-        out["sd"] = float((d**2).sum() / (s - 1)) ** 0.5
-    m2, m3, m4 = ((d**p).sum() / s for p in (2, 3, 4))
-    k2 = s * m2 / (s - 1) if s > 1 else 0.0
-    if s > 2 and k2 != 0:
-        out["skewness"] = float(s * s * m3 / ((s - 1) * (s - 2)) / k2**1.5)
-    if s > 3 and k2 != 0:
-        k4 = s * s * ((s + 1) * m4 - 3 * (s - 1) * m2 * m2) / ((s - 1) * (s - 2) * (s - 3))
-        out["kurtosis"] = float(k4 / (k2 * k2))
-    for key, minimum in (("sd", 2), ("skewness", 3), ("kurtosis", 4)):
-        if out[key] is None:
-            reasons[key] = (
-                f"cần ít nhất {minimum} bài làm (needs at least {minimum} examinees)"
-                if s < minimum
-                else "tổng điểm không thay đổi (total score has zero variance)"
-            )
-    return out, reasons
-
-
-def _alpha(marks: _Marks) -> tuple[float | None, str | None]:
-    """Cronbach's alpha (KR-20 for 0/1 items) from the item variances already known; the
-    cases without one go to :func:`cronbach_alpha` for its reason."""
-    n, k = marks.data.shape
-    if n >= 2 and k >= 2:
-        total_variance = _cov(marks.total, marks.total)
-        if total_variance != 0.0:
-            return k / (k - 1) * (1.0 - float(marks.variances.sum()) / total_variance), None
-    result = cronbach_alpha(marks.data)
-    return result.alpha, result.reason
-
-
-def _reliability(marks: _Marks, sd: float | None) -> tuple[dict[str, float | None], dict]:
-    """CIC, error ratio and standard error; Moodle computes them from 3 attempts and 2 items."""
-    out: dict[str, float | None] = {"alpha": None, "error_ratio": None, "standard_error": None}
-    reason = None
-    if marks.data.shape[0] < 3:
-        reason = "cần ít nhất 3 bài làm như Moodle (Moodle needs at least 3 attempts)"
-    else:
-        out["alpha"], reason = _alpha(marks)
-    if out["alpha"] is not None:
-        out["error_ratio"] = max(0.0, 1.0 - out["alpha"]) ** 0.5
-        out["standard_error"] = out["error_ratio"] * sd if sd is not None else None
-    return out, {key: reason for key, value in out.items() if value is None and reason}
-
-
-def _test_stats(marks: _Marks, maxes: np.ndarray) -> TestStats:
-    total = marks.total
-    n, k = marks.data.shape
-    reasons: dict[str, str] = {}
-    mean = float(total.mean()) if n else None
-    median = float(np.median(total)) if n else None
-    if not n:
-        reasons["mean"] = reasons["median"] = "không có bài làm nào (no examinees)"
-    moments, moment_reasons = _moments(total)
-    reliability, reliability_reasons = _reliability(marks, moments.get("sd"))
-    reasons.update(moment_reasons)
-    reasons.update(reliability_reasons)
-    return TestStats(
-        n=n,
-        n_items=k,
-        max_total=float(maxes.sum()),
-        mean=mean,
-        median=median,
-        sd=moments.get("sd"),
-        skewness=moments.get("skewness"),
-        kurtosis=moments.get("kurtosis"),
-        reasons=reasons,
-        **reliability,
-    )
 
 
 def analyse_items(
@@ -341,5 +227,7 @@ def analyse_items(
     mark or a wrong number of names/max marks.
     """
     data, maxes, labels = _prepare(marks, max_marks, names)
-    checked = _marks(data)
-    return ItemAnalysis(items=_item_stats(checked, maxes, labels), test=_test_stats(checked, maxes))
+    checked = marks_matrix(data)
+    return ItemAnalysis(
+        items=_item_stats(checked, maxes, labels), test=whole_test_stats(checked, maxes)
+    )
