@@ -7,13 +7,25 @@ the exam's review policy allows.
 
 from __future__ import annotations
 
-from flask import request
+from flask import jsonify, request
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import fields, validate
 
 from app.access import Perm, requires
-from app.api.schemas import ERRORS, BaseSchema
+from app.api.exam_schemas import (
+    AnswerBody,
+    AttemptOut,
+    ExamItem,
+    ExamsQuery,
+    FinishBody,
+    ResultOut,
+    SavedOut,
+    StartBody,
+    attempt_json,
+    json_body_doc,
+    load_json_body,
+)
+from app.api.schemas import ERRORS
 from app.errors import ApiError
 from app.exams import answer_store, attempts, review, taking
 from app.extensions import db
@@ -22,86 +34,6 @@ from app.models import utcnow
 PREFIX = ""
 blp = Blueprint("api_exams", __name__, description="Làm bài kiểm tra định kỳ")
 MAX_ANSWER_BYTES = 64 * 1024
-
-
-class ExamsQuery(BaseSchema):
-    status = fields.String(
-        load_default="open", validate=validate.OneOf(["open", "upcoming", "closed", "all"])
-    )
-
-
-class ExamItem(BaseSchema):
-    exam_id = fields.Integer()
-    title = fields.String()
-    status = fields.String()
-    opens_at = fields.String()
-    closes_at = fields.String()
-    time_limit_minutes = fields.Integer()
-    attempt_id = fields.Integer(allow_none=True)
-    attempt_state = fields.String(allow_none=True)
-
-
-class StartBody(BaseSchema):
-    pin = fields.String(load_default=None, allow_none=True, validate=validate.Length(0, 12))
-
-
-class OptionOut(BaseSchema):
-    id = fields.String()
-    text = fields.String()
-
-
-class QuestionOut(BaseSchema):
-    item_id = fields.Integer()
-    position = fields.Integer()
-    type = fields.String()
-    stem = fields.String()
-    multiple = fields.Boolean()
-    options = fields.List(fields.Nested(OptionOut))
-    prompts = fields.List(fields.Nested(OptionOut))
-    choices = fields.List(fields.Nested(OptionOut))
-    response = fields.Raw(allow_none=True)
-    flagged = fields.Boolean()
-
-
-class AttemptOut(BaseSchema):
-    attempt_id = fields.Integer()
-    exam_id = fields.Integer()
-    title = fields.String()
-    state = fields.String()
-    deadline = fields.String(metadata={"description": "ISO 8601 with offset"})
-    server_time = fields.String()
-    seq = fields.Integer()
-    sequential = fields.Boolean()
-    one_per_page = fields.Boolean()
-    questions = fields.List(fields.Nested(QuestionOut))
-
-
-class AnswerBody(BaseSchema):
-    response = fields.Raw(allow_none=True, metadata={"description": "shape depends on type"})
-    seq = fields.Integer(required=True, validate=validate.Range(min=0))
-    flagged = fields.Boolean(load_default=None, allow_none=True)
-
-
-class SavedOut(BaseSchema):
-    seq = fields.Integer()
-    saved_at = fields.String()
-
-
-class FinishBody(BaseSchema):
-    seq = fields.Integer(required=True, validate=validate.Range(min=0))
-
-
-class ResultOut(BaseSchema):
-    attempt_id = fields.Integer()
-    state = fields.String()
-    finished_at = fields.String(allow_none=True)
-    review_available = fields.Boolean()
-    score = fields.Float()
-    max_score = fields.Float()
-    percent = fields.Float()
-    passed = fields.Boolean()
-    topics = fields.List(fields.Dict())
-    questions = fields.List(fields.Dict())
 
 
 def _fail(exc: attempts.AttemptError) -> ApiError:
@@ -137,14 +69,16 @@ def list_my_exams(args):
 
 
 @blp.route("/exams/<int:exam_id>/attempts", methods=["POST"])
-@blp.arguments(StartBody)
-@blp.response(201, AttemptOut)
+@blp.doc(requestBody=json_body_doc(StartBody))
+@blp.alt_response(201, schema=AttemptOut, description="Started a new attempt")
 @blp.alt_response(200, schema=AttemptOut, description="Resumed the attempt in progress")
 @blp.alt_response(403, schema=ERRORS["403"])
 @blp.alt_response(409, schema=ERRORS["409"])
+@blp.alt_response(422, schema=ERRORS["422"])
 @requires(Perm.EXAMS_TAKE)
-def start_attempt(body, exam_id: int):
+def start_attempt(exam_id: int):
     """Start the caller's attempt, or resume the one in progress."""
+    body = load_json_body(StartBody())
     exam = taking.exam_for_taker_or_404(exam_id)
     person = taking.current_person()
     try:
@@ -152,7 +86,7 @@ def start_attempt(body, exam_id: int):
     except attempts.AttemptError as exc:
         raise _fail(exc) from exc
     db.session.commit()
-    return taking.attempt_view(attempt), 201 if created else 200
+    return jsonify(attempt_json(taking.attempt_view(attempt))), 201 if created else 200
 
 
 @blp.route("/attempts/<int:attempt_id>", methods=["GET"])
@@ -168,17 +102,18 @@ def get_attempt(attempt_id: int):
 
 
 @blp.route("/attempts/<int:attempt_id>/answers/<int:item_id>", methods=["PUT"])
-@blp.arguments(AnswerBody)
-@blp.response(200, SavedOut)
+@blp.doc(requestBody=json_body_doc(AnswerBody))
+@blp.alt_response(200, schema=SavedOut, description="Saved")
 @blp.alt_response(404, schema=ERRORS["404"])
 @blp.alt_response(409, schema=ERRORS["409"])
 @blp.alt_response(413, schema=ERRORS["413"])
 @blp.alt_response(422, schema=ERRORS["422"])
 @requires(Perm.EXAMS_TAKE)
-def save_answer(body, attempt_id: int, item_id: int):
+def save_answer(attempt_id: int, item_id: int):
     """Save one answer; ``seq`` must be the attempt's current value. Returns the new one."""
     if (request.content_length or 0) > MAX_ANSWER_BYTES:
         raise ApiError(413, "payload_too_large", "Câu trả lời quá dài.")
+    body = load_json_body(AnswerBody())
     options = {"keep_response": "response" not in body, "flagged": body.get("flagged")}
     fast = answer_store.save_answer_fast(
         attempt_id, current_user.person_id, item_id, body.get("response"), body["seq"], **options
@@ -193,7 +128,7 @@ def save_answer(body, attempt_id: int, item_id: int):
             raise _fail(exc) from exc
         fast = attempt.seq, saved_at
     db.session.commit()
-    return {"seq": fast[0], "saved_at": taking.local_iso(fast[1])}
+    return jsonify({"seq": fast[0], "saved_at": taking.local_iso(fast[1])})
 
 
 @blp.route("/attempts/<int:attempt_id>/finish", methods=["POST"])
