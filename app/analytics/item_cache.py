@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.analytics import exam_data
 from app.analytics.exam_items import ALGORITHM, analyse_exam
+from app.analytics.ordering import group_indices
 from app.analytics.question_items import analyse_question, exam_facts
 from app.extensions import db
 from app.models import (
@@ -190,10 +191,12 @@ def compute_questions(question_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     known = np.array(sorted(owner), dtype=np.int64)
     question_of = np.array([owner[v] for v in known.tolist()], dtype=np.int64)
     row_question = question_of[np.searchsorted(known, rows.version)]
+    groups = dict(group_indices(row_question))
+    nothing = np.zeros(0, dtype=np.intp)
     payloads = {}
     for question_id in ids:
         versions = {v: i for v, i in infos.items() if i.question_id == question_id}
-        subset = rows.take(row_question == question_id)
+        subset = rows.take(groups.get(question_id, nothing))
         payloads[question_id] = analyse_question(
             question_id, subset, versions, exams, min_n=min_n()
         )
