@@ -99,7 +99,7 @@ def start_attempt(
         raise AttemptError(403, "not_a_candidate", "Bạn không có tên trong danh sách dự kiểm tra.")
     if exam.room_pin and not secrets.compare_digest(exam.room_pin, (pin or "").strip()):
         raise AttemptError(403, "wrong_pin", "Mã phòng thi không đúng. Hỏi giám thị mã phòng.")
-    attempt = _new_attempt(exam, person, candidate, now)
+    attempt, form, rows = _new_attempt(exam, person, candidate, now)
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
@@ -109,7 +109,9 @@ def start_attempt(
         if existing is None:
             raise
         return _resume(existing, now), False
-    _mark_used([item.version_id for item in attempt.items])
+    _insert_items(attempt, rows)
+    _mark_used([cand.version_id for cand in form])
+    pool.count_exposure(exam.id, [cand.question_id for cand in form])
     record_audit(
         "exam.attempt_start",
         attempt,
@@ -125,7 +127,10 @@ def _resume(attempt: Attempt, now: datetime) -> Attempt:
     return attempt
 
 
-def _new_attempt(exam: Exam, person: Person, candidate: ExamCandidate, now: datetime) -> Attempt:
+def _new_attempt(
+    exam: Exam, person: Person, candidate: ExamCandidate, now: datetime
+) -> tuple[Attempt, list[draw.Candidate], list[dict]]:
+    """The new attempt (not added yet), its drawn form, and its item rows to insert."""
     seed = secrets.randbits(62)
     inputs = {
         "position": person.position,
@@ -157,18 +162,27 @@ def _new_attempt(exam: Exam, person: Person, candidate: ExamCandidate, now: date
             )
         ).all()
     )
+    rows = []
     for position, cand in enumerate(form, start=1):
         content = version_content(cand.version_id, hashes[cand.version_id])
         layout = items.build_order(content, rng, exam.shuffle_options)
-        attempt.items.append(
-            AttemptItem(
-                position=position,
-                version_id=cand.version_id,
-                topic_id=cand.topic_key,
-                layout=layout,
-            )
+        rows.append(
+            {
+                "position": position,
+                "version_id": cand.version_id,
+                "topic_id": cand.topic_key,
+                "layout": layout,
+            }
         )
-    return attempt
+    return attempt, form, rows
+
+
+def _insert_items(attempt: Attempt, rows: list[dict]) -> None:
+    """All items in one multi-row statement (the ORM sent one INSERT … RETURNING each)."""
+    db.session.execute(
+        AttemptItem.__table__.insert(), [{**r, "attempt_id": attempt.id} for r in rows]
+    )
+    db.session.expire(attempt, ["items"])  # loaded from the rows just written when asked
 
 
 def _facility_inputs(exam: Exam, position: str) -> dict:

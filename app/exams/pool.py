@@ -7,6 +7,7 @@ Essay questions need a human marker and are never drawn into a timed test.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from app.models import (
     Attempt,
     AttemptItem,
     Exam,
+    ExamExposure,
     Period,
     Question,
     QuestionVersion,
@@ -27,8 +29,10 @@ from app.models import (
 from app.text import fold
 
 
+@functools.lru_cache(maxsize=1024)
 def fold_position(position: str | None) -> str:
-    """Positions are free text: compare them without case, spacing or diacritics."""
+    """Positions are free text: compare them without case, spacing or diacritics (cached:
+    a start compares the person's position with every approved version's positions)."""
     return fold(position or "").strip()
 
 
@@ -163,30 +167,32 @@ def _row_for(path: str, row_paths: list[tuple[str, int]]) -> int | None:
     return None
 
 
-EXPOSURE_WINDOW = 400  # recent attempts that balance exposure; bounds the cost of a start
+def exposure(exam_id: int) -> dict[int, int]:
+    """How many online attempts of the exam drew each question (``ExamExposure``).
 
-
-def exposure(exam_id: int, window: int = EXPOSURE_WINDOW) -> dict[int, int]:
-    """How often each question was drawn into the exam's most recent ``window`` attempts.
-
-    Balancing over a recent window keeps the spread even (each window is balanced in turn)
-    while a start's cost stays flat however many people have already started.
+    Kept as counts, incremented by every start (``count_exposure``), so a start reads a
+    few hundred rows at most however many people have already started.
     """
-    recent = (
-        sa.select(Attempt.id)
-        .where(Attempt.exam_id == exam_id)
-        .order_by(Attempt.id.desc())
-        .limit(window)
-        .scalar_subquery()
-    )
-    stmt = (
-        sa.select(QuestionVersion.question_id, sa.func.count())
-        .select_from(AttemptItem)
-        .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
-        .where(AttemptItem.attempt_id.in_(recent))
-        .group_by(QuestionVersion.question_id)
+    stmt = sa.select(ExamExposure.question_id, ExamExposure.drawn).where(
+        ExamExposure.exam_id == exam_id
     )
     return {qid: n for qid, n in db.session.execute(stmt)}
+
+
+_COUNT = sa.text(
+    "INSERT INTO exam_exposure (exam_id, question_id, drawn) VALUES (:exam_id, :question_id, 1)"
+    " ON CONFLICT (exam_id, question_id) DO UPDATE SET drawn = exam_exposure.drawn + 1"
+)
+
+
+def count_exposure(exam_id: int, question_ids: Iterable[int]) -> None:
+    """Add one to the exposure of each question drawn into a new attempt of the exam.
+
+    Rows in question order, so concurrent starts lock them in the same order (no deadlock).
+    """
+    rows = [{"exam_id": exam_id, "question_id": qid} for qid in sorted(set(question_ids))]
+    if rows:
+        db.session.execute(_COUNT, rows)
 
 
 def seen_last_period(exam: Exam, person_id: int) -> frozenset[int]:

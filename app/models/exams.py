@@ -222,6 +222,17 @@ class AnswerLog(Base):
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class ExamExposure(Base):
+    """How many online attempts of an exam drew each question, counted at each start: the
+    draw spreads the bank evenly on these counts (read per start in one small query)."""
+
+    __tablename__ = "exam_exposure"
+
+    exam_id: Mapped[int] = mapped_column(sa.ForeignKey("exams.id"), primary_key=True)
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id"), primary_key=True)
+    drawn: Mapped[int] = mapped_column(default=0)
+
+
 class ItemFix(Base):
     """A correction to a faulty question for one exam: void it or score with a corrected key."""
 

@@ -1,6 +1,8 @@
-"""What the draw is fed from the database: exposure over a recent window of attempts."""
+"""What the draw is fed from the database: exposure counts per exam, measured facility."""
 
 from __future__ import annotations
+
+from collections import Counter
 
 import sqlalchemy as sa
 
@@ -9,18 +11,34 @@ from app.extensions import db
 from app.models import ExamCandidate, Person
 
 
-def test_exposure_counts_the_recent_window_only(exam, demo_bank):
+def test_exposure_counts_every_question_each_start_drew(exam, demo_bank):
     people = db.session.scalars(
         sa.select(Person).join(ExamCandidate, ExamCandidate.person_id == Person.id).limit(2)
     ).all()
     first, _ = attempts.start_attempt(exam, people[0])
+    after_first = pool.exposure(exam.id)
+    assert after_first == {i.version.question_id: 1 for i in first.items}
     second, _ = attempts.start_attempt(exam, people[1])
     db.session.commit()
-    everything = pool.exposure(exam.id)
-    assert sum(everything.values()) == len(first.items) + len(second.items)
-    latest = pool.exposure(exam.id, window=1)
-    assert sum(latest.values()) == len(second.items)
-    assert set(latest) == {i.version.question_id for i in second.items}
+    # The second draw was balanced on the counts the first start left.
+    assert second.draw_inputs["exposure"] == {str(k): v for k, v in after_first.items()}
+    expected = Counter(i.version.question_id for a in (first, second) for i in a.items)
+    assert pool.exposure(exam.id) == dict(expected)
+    resumed, created = attempts.start_attempt(exam, people[0])
+    assert resumed.id == first.id and not created
+    assert pool.exposure(exam.id) == dict(expected)  # a resume draws nothing
+
+
+def test_start_writes_every_item_of_the_form(exam, demo_bank):
+    person = db.session.scalars(
+        sa.select(Person).join(ExamCandidate, ExamCandidate.person_id == Person.id).limit(1)
+    ).one()
+    attempt, _ = attempts.start_attempt(exam, person)
+    db.session.commit()
+    positions = [i.position for i in attempt.items]
+    assert positions == list(range(1, len(positions) + 1)) and positions
+    assert all(i.mark == 1.0 and i.credit is None and i.flagged is False for i in attempt.items)
+    assert sorted(i.version_id for i in attempt.items) == sorted(attempts.replay_draw(attempt))
 
 
 def _stats(version_ids, facility_of, n=50):
