@@ -12,7 +12,8 @@ not a skip.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import pytest
 import sqlalchemy as sa
@@ -24,6 +25,7 @@ from app.config import TestConfig
 from app.extensions import db, limiter
 from tests.helpers import login
 
+T = TypeVar("T")
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1"… under pytest -n
 
 
@@ -146,14 +148,7 @@ def demo(app: Flask):
     test (``tests/test_demo_fixture.py`` proves the restored rows equal a fresh load)."""
     from app.cli.demo import load_demo
 
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    if url in _DEMO_BASE_ROWS:
-        db.session.remove()
-        _restore_rows(app, _DEMO_BASE_ROWS[url])
-        return app
-    load_demo(with_bank=False)
-    db.session.commit()
-    _DEMO_BASE_ROWS[url] = _capture_rows()
+    restore_or_load(app, "demo", lambda: load_demo(with_bank=False))
     return app
 
 
@@ -169,10 +164,26 @@ def login_as(client: FlaskClient, demo):
     return do
 
 
-# Rows of every table after the full demo load, per database URL: loading the starter bank
-# takes seconds (hundreds of queries), restoring its rows takes a fraction of that.
-_DEMO_ROWS: dict[str, list[tuple[sa.Table, list[dict]]]] = {}
-_DEMO_BASE_ROWS: dict[str, list[tuple[sa.Table, list[dict]]]] = {}
+# Rows of every table after a fixture's load, and what the load returned, per database URL
+# and fixture: loading the demo province and its starter bank takes seconds (hundreds of
+# queries); restoring the rows takes a fraction of that.
+_SNAPSHOTS: dict[tuple[str, str], tuple[list[tuple[sa.Table, list[dict]]], object]] = {}
+
+
+def restore_or_load(app: Flask, name: str, load: Callable[[], T]) -> T:
+    """Run ``load()`` and commit, once per database; afterwards restore every table to the
+    rows it left and return what it returned then. ``load`` must return plain data (no ORM
+    objects: they would outlive their session), and its effects must all be rows."""
+    key = (app.config["SQLALCHEMY_DATABASE_URI"], name)
+    if key in _SNAPSHOTS:
+        rows, value = _SNAPSHOTS[key]
+        db.session.remove()
+        _restore_rows(app, rows)
+        return value  # type: ignore[return-value]
+    value = load()
+    db.session.commit()
+    _SNAPSHOTS[key] = (_capture_rows(), value)
+    return value
 
 
 def _key(table: sa.Table) -> list:
@@ -209,12 +220,5 @@ def demo_bank(demo):
     rubric (loaded once per database, then restored from its rows for each test)."""
     from app.cli.demo import load_demo
 
-    url = demo.config["SQLALCHEMY_DATABASE_URI"]
-    if url in _DEMO_ROWS:
-        db.session.remove()
-        _restore_rows(demo, _DEMO_ROWS[url])
-        return demo
-    load_demo()
-    db.session.commit()
-    _DEMO_ROWS[url] = _capture_rows()
+    restore_or_load(demo, "demo_bank", lambda: load_demo() and None)
     return demo

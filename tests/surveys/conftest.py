@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import ChannelKind, SurveyChannel, Unit
+from tests.conftest import restore_or_load
 
 
 @pytest.fixture
@@ -14,9 +15,7 @@ def surveys(demo):
     """The demo survey data (``DemoSurveys``): kiosk links, QR codes, 50 dossier codes."""
     from app.surveys.demo import load_demo_surveys
 
-    data = load_demo_surveys()
-    db.session.commit()
-    return data
+    return restore_or_load(demo, "surveys", load_demo_surveys)
 
 
 def channel_of(unit_code: str, kind: ChannelKind) -> SurveyChannel:
