@@ -25,6 +25,9 @@ def create_app(config: type[Config] = Config, overrides: dict[str, Any] | None =
         **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
     }
     register_extensions(app)
+    from app.web import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
     register_blueprints(app)
     register_request_hooks(app)
     register_commands(app)

@@ -14,7 +14,12 @@ from flask import Flask, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    InternalServerError,
+    ServiceUnavailable,
+)
 
 from app.extensions import db
 
@@ -112,8 +117,19 @@ def _csrf_failed():
     return render_template("errors/error.html", status=400, message=message, detail=""), 400
 
 
+def _number_too_large(exc: Exception) -> bool:
+    """A number from the request that the database cannot hold (SQLite cannot bind it,
+    PostgreSQL says "out of range"): the caller's mistake, not a bug."""
+    if isinstance(exc, OverflowError):
+        return True
+    return isinstance(exc, sa.exc.DataError) and "out of range" in str(exc.orig)
+
+
 def handle_unexpected(exc: Exception):
     db.session.rollback()
+    if _number_too_large(exc):
+        log.info("number out of range in request %s: %s", g.get("request_id", "-"), exc)
+        return handle_http(BadRequest())
     log.exception("unhandled error, request id %s", g.get("request_id", "-"))
     return handle_http(InternalServerError())
 

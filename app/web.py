@@ -1,4 +1,4 @@
-"""Per-request plumbing: request id, forced password change, security headers."""
+"""Per-request plumbing: request id, forced password change, security headers, bounded ids."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import secrets
 
 from flask import Flask, g, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from app.extensions import db
 
@@ -16,6 +17,15 @@ CSP = (
     "base-uri 'self'; form-action 'self'"
 )
 _ALLOWED_WHILE_FORCED = {"auth.change_password", "auth.logout", "static", "main.set_language"}
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:…>`` up to the largest id the database holds: a longer number is a 404, not a
+    500 from the driver (SQLite cannot bind it)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _before() -> object | None:
@@ -38,7 +48,10 @@ def _after(response):
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers["X-Request-ID"] = g.get("request_id", "")
-    if current_user and current_user.is_authenticated and request.endpoint != "static":
+    if response.status_code >= 500:
+        # Never cached; and no sign-in look-up: the database may be what failed.
+        headers.setdefault("Cache-Control", "no-store")
+    elif current_user and current_user.is_authenticated and request.endpoint != "static":
         # Pages of a signed-in user (scores, people) must not stay in shared caches.
         headers.setdefault("Cache-Control", "no-store")
     return response

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, pre_load
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, pre_load, validates_schema
 
 from app.text import nfc
 
@@ -19,12 +20,28 @@ def _normalise(value: Any) -> Any:
     return value
 
 
+INT_LIMIT = 2**63 - 1  # the largest id or count the database holds (BIGINT)
+
+
 class BaseSchema(Schema):
-    """Every input schema derives from this: strings are NFC-normalised before validation."""
+    """Every input schema derives from this: strings are NFC-normalised before validation,
+    integers beyond what the database holds are refused (422, not a 500 from the driver)."""
 
     @pre_load
     def _nfc(self, data: Any, **_kw: Any) -> Any:
         return _normalise(data)
+
+    @validates_schema
+    def _integers_fit(self, data: dict[str, Any], **_kw: Any) -> None:
+        too_large = {
+            name: [str(_l("Số quá lớn."))]
+            for name, field in self.load_fields.items()
+            if isinstance(field, fields.Integer)
+            and isinstance(value := data.get(field.attribute or name), int)
+            and abs(value) > INT_LIMIT
+        }
+        if too_large:
+            raise ValidationError(too_large)
 
 
 class ErrorBody(Schema):
