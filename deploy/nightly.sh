@@ -49,4 +49,5 @@ step backup_uploads
 step prune_backups
 step "$FLASK" surveys purge-keys --days 30
 step "$FLASK" analytics refresh
+step "$FLASK" analytics purge-charts --days 7
 exit "$failed"

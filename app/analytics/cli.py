@@ -246,4 +246,5 @@ def raters_command(file: Path, output_format: str) -> None:
         click.echo(_raters_table(table, result, alphas))
 
 
-from app.analytics import cli_refresh  # noqa: E402,F401 - registers ``flask analytics refresh``
+# registers ``flask analytics purge-charts`` and ``flask analytics refresh``
+from app.analytics import cli_charts, cli_refresh  # noqa: E402,F401
