@@ -10,6 +10,10 @@ Two measurements per database, in one run on one fresh database:
    saves per second, p50/p95/p99 latency, errors, worker memory at start and end, and
    **lost answers**: saves acknowledged (200) but missing from the database afterwards.
 
+The officers are asyncio tasks in this one process (``bench/exam_load.py``, aiohttp); the
+generator's CPU time and event-loop lag are printed too, so a run shows it kept up.
+PostgreSQL runs use the scratch database ``--pg-database`` (default onestop_bench_exam).
+
     .venv/bin/python -m bench.exam_day                       # quick: 100 officers, 2 s think
     .venv/bin/python -m bench.exam_day --officers 2000 --think 20 --ramp 300   # the target
 
@@ -20,16 +24,13 @@ Exit status 1 if an answer was lost, the ratio is under 50 %, or (for runs of at
 from __future__ import annotations
 
 import argparse
-import http.client
-import json
+import asyncio
 import os
-import random
 import sys
 import tempfile
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
+from bench import exam_load
 from bench.harness import (
     free_port,
     latency_summary,
@@ -87,93 +88,6 @@ def prepare(url: str, officers: int) -> tuple[int, list[str]]:
     return exam_id, tokens
 
 
-class Client:
-    """One officer's keep-alive connection to the server (reconnects when it is closed)."""
-
-    def __init__(self, port: int, token: str):
-        self.port, self.headers = (
-            port,
-            {
-                "Authorization": f"Bearer {token}",
-                "Content-Type": "application/json",
-            },
-        )
-        self.conn: http.client.HTTPConnection | None = None
-
-    def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict, float]:
-        for attempt in range(3):
-            try:
-                if self.conn is None:
-                    self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-                start = time.perf_counter()
-                self.conn.request(method, path, json.dumps(body or {}), self.headers)
-                response = self.conn.getresponse()
-                data = response.read()
-                ms = (time.perf_counter() - start) * 1000
-                try:
-                    body = json.loads(data or b"{}")
-                except ValueError:
-                    body = {"raw": data[:200].decode(errors="replace")}
-                return response.status, body, ms
-            except (http.client.HTTPException, OSError):
-                self.conn = None  # a closed keep-alive connection: retry on a fresh one
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
-
-
-def response_for(q: dict):
-    if q.get("prompts"):
-        return {p["id"]: q["choices"][0]["id"] for p in q["prompts"]}
-    if q.get("multiple"):
-        return [q["options"][0]["id"]]
-    if q.get("options"):
-        return random.choice(q["options"])["id"]
-    return 2 if q["type"] == "numerical" else "trả lời"
-
-
-class Tally:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.save_ms: list[float] = []
-        self.start_ms: list[float] = []
-        self.errors: dict[str, int] = {}
-        self.acked: list[tuple[int, int, object]] = []  # (attempt, seq, response)
-
-    def error(self, what: str) -> None:
-        with self.lock:
-            self.errors[what] = self.errors.get(what, 0) + 1
-
-
-def officer(port: int, token: str, exam_id: int, think: float, delay: float, tally: Tally):
-    """Start, answer every question after some thought, finish."""
-    time.sleep(delay)
-    client = Client(port, token)
-    status, body, ms = client.call("POST", f"/api/v1/exams/{exam_id}/attempts")
-    with tally.lock:
-        tally.start_ms.append(ms)
-    if status not in (200, 201):
-        return tally.error(f"start {status}")
-    attempt, seq = body["attempt_id"], body["seq"]
-    for q in body["questions"]:
-        time.sleep(think * random.uniform(0.5, 1.5))
-        response = response_for(q)
-        path = f"/api/v1/attempts/{attempt}/answers/{q['item_id']}"
-        status, saved, ms = client.call("PUT", path, {"response": response, "seq": seq})
-        with tally.lock:
-            tally.save_ms.append(ms)
-        if status != 200:
-            tally.error(f"save {status}")
-            continue
-        seq = saved["seq"]
-        with tally.lock:
-            tally.acked.append((attempt, seq, response))
-    status, _body, _ms = client.call("POST", f"/api/v1/attempts/{attempt}/finish", {"seq": seq})
-    if status != 200:
-        tally.error(f"finish {status}")
-    return None
-
-
 def lost_answers(url: str, acked: list[tuple[int, int, object]]) -> int:
     """Acknowledged saves with no matching row in the append-only answer log."""
     import sqlalchemy as sa
@@ -189,68 +103,21 @@ def lost_answers(url: str, acked: list[tuple[int, int, object]]) -> int:
     return sum(1 for a, s, r in acked if stored.get((a, s)) != r)
 
 
-def closed_loop(port: int, tokens: list[str], exam_id: int, seconds: float) -> dict[str, float]:
-    """Saves/s and bare inserts/s, alternating in rounds, each client on its own attempt."""
-    clients = [Client(port, t) for t in tokens]
-    attempts = []
-    for c in clients:
-        _s, body, _ms = c.call("POST", f"/api/v1/exams/{exam_id}/attempts")
-        attempts.append([body["attempt_id"], body["seq"], body["questions"]])
-    counts = {"save": 0, "bare": 0}
-    spent = {"save": 0.0, "bare": 0.0}
-
-    def run(kind: str, index: int, until: float) -> int:
-        c, done = clients[index], 0
-        state = attempts[index]
-        while time.monotonic() < until:
-            if kind == "bare":
-                status, _b, _ms = c.call("POST", "/bench/bare")
-            else:
-                q = state[2][done % len(state[2])]
-                path = f"/api/v1/attempts/{state[0]}/answers/{q['item_id']}"
-                status, body, _ms = c.call(
-                    "PUT", path, {"response": response_for(q), "seq": state[1]}
-                )
-                if status == 200:
-                    state[1] = body["seq"]
-            done += status in (200, 201)
-        return done
-
-    rounds = 4
-    for _ in range(rounds):
-        for kind in ("bare", "save"):
-            start = time.monotonic()
-            until = start + seconds / rounds / 2
-            with ThreadPoolExecutor(len(clients)) as pool:
-                counts[kind] += sum(
-                    pool.map(lambda i, k=kind, u=until: run(k, i, u), range(len(clients)))
-                )
-            spent[kind] += time.monotonic() - start
-    bare, save = counts["bare"] / spent["bare"], counts["save"] / spent["save"]
-    return {
-        "bare_per_s": round(bare, 1),
-        "save_per_s": round(save, 1),
-        "ratio": round(save / bare, 3),
-    }
-
-
 def run_database(kind: str, url: str, args) -> dict:
     loop_tokens = args.clients
     exam_id, tokens = prepare(url, args.officers + loop_tokens)
     port = free_port()
     server = start_gunicorn("bench.exam_app:app", port, {"DATABASE_URL": url}, workers=args.workers)
     try:
-        throughput = closed_loop(port, tokens[:loop_tokens], exam_id, args.loop_seconds)
+        throughput = asyncio.run(
+            exam_load.closed_loop(port, tokens[:loop_tokens], exam_id, args.loop_seconds)
+        )
         rss_start = worker_rss_mb(server.pid)  # warm: after imports and first queries
-        tally = Tally()
-        started = time.monotonic()
-        rng = random.Random(1354)
-        with ThreadPoolExecutor(args.officers) as pool:
-            for token in tokens[loop_tokens:]:
-                pool.submit(
-                    officer, port, token, exam_id, args.think, rng.uniform(0, args.ramp), tally
-                )
-        elapsed = time.monotonic() - started
+        started, cpu = time.monotonic(), time.process_time()
+        tally = asyncio.run(
+            exam_load.exam_day(port, tokens[loop_tokens:], exam_id, args.think, args.ramp)
+        )
+        elapsed, client_cpu = time.monotonic() - started, time.process_time() - cpu
         rss_end = worker_rss_mb(server.pid)
     finally:
         server.terminate()
@@ -269,6 +136,9 @@ def run_database(kind: str, url: str, args) -> dict:
         "errors": tally.errors,
         "lost_answers": lost_answers(url, tally.acked),
         "elapsed_s": round(elapsed, 1),
+        "client_cpu_s": round(client_cpu, 1),
+        "client_loop_lag": latency_summary(tally.lag_ms),
+        "load_average": os.getloadavg(),
         "worker_rss_mb_start": rss_start,
         "worker_rss_mb_end": rss_end,
     }
@@ -283,13 +153,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--loop-seconds", type=float, default=16.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument(
+        "--pg-database", default="onestop_bench_exam", help="scratch database (dropped, refilled)"
+    )
     args = parser.parse_args(argv)
     results, ok = [], True
     for kind in args.databases.split(","):
         if kind == "sqlite":
             url = f"sqlite:///{tempfile.mkdtemp(prefix='exam-day-')}/bench.sqlite3"
         else:
-            url = postgres_bench_url(PG_BASE)
+            url = postgres_bench_url(PG_BASE, args.pg_database)
         r = run_database(kind, url, args)
         results.append(r)
         print(
@@ -302,6 +175,12 @@ def main(argv: list[str] | None = None) -> int:
             f" p99 {r['p99_ms']} ms, errors {r['errors'] or 0}, lost answers {r['lost_answers']}"
         )
         print(f"{'':10} starts: {r['start']}")
+        lag = r["client_loop_lag"]
+        print(
+            f"{'':10} load generator: {r['client_cpu_s']} s CPU in {r['elapsed_s']} s,"
+            f" loop lag p50 {lag['p50_ms']} ms p99 {lag['p99_ms']} ms;"
+            f" load average {' '.join(f'{x:.2f}' for x in r['load_average'])}"
+        )
         memory = f"start {r['worker_rss_mb_start']}, end {r['worker_rss_mb_end']}"
         print(f"{'':10} worker memory MB (after warm-up): {memory}")
         ok &= r["lost_answers"] == 0 and r["ratio"] >= 0.5 and not r["errors"]

@@ -47,6 +47,7 @@ class _Statements:
     advance: sa.Update  # the seq guard: seq + 1 only if it still equals :seq
     upsert: sa.TextClause  # the item's latest answer
     log: sa.Insert  # the append-only save log
+    guarded: sa.TextClause  # PostgreSQL: advance, log and upsert in one statement
 
 
 @functools.cache
@@ -79,7 +80,30 @@ def _statements() -> _Statements:
         sa.bindparam("response", type_=answers.c.response.type),
         sa.bindparam("saved_at", type_=answers.c.saved_at.type),
     )
-    return _Statements(row, advance, upsert, AnswerLog.__table__.insert())
+    return _Statements(row, advance, upsert, AnswerLog.__table__.insert(), _guarded())
+
+
+def _guarded() -> sa.TextClause:
+    """The seq guard and both writes as one PostgreSQL statement (data-modifying CTEs):
+    nothing is written unless the guard moved ``seq``; one round trip instead of three.
+    Its row count is 1 when the answer was stored, 0 when the guard refused."""
+    answers = Answer.__table__
+    return sa.text(
+        "WITH moved AS (UPDATE attempts SET seq = seq + 1, last_saved_at = :saved_at"
+        " WHERE id = :attempt_id AND seq = :seq - 1 AND state = 'in_progress' RETURNING id),"
+        " logged AS (INSERT INTO answer_log (attempt_id, item_id, seq, response, saved_at)"
+        " SELECT id, :item_id, :seq, :response, :saved_at FROM moved)"
+        " INSERT INTO answers (item_id, response, seq, saved_at)"
+        " SELECT :item_id, :response, :seq, :saved_at FROM moved"
+        " ON CONFLICT (item_id) DO UPDATE SET response = excluded.response,"
+        " seq = excluded.seq, saved_at = excluded.saved_at"
+    ).bindparams(
+        sa.bindparam("response", type_=answers.c.response.type),
+        sa.bindparam("saved_at", type_=answers.c.saved_at.type),
+        sa.bindparam("attempt_id", type_=sa.Integer()),
+        sa.bindparam("item_id", type_=sa.Integer()),
+        sa.bindparam("seq", type_=sa.Integer()),
+    )
 
 
 def write_answer(attempt_id: int, item_id: int, response, seq: int, now: datetime) -> None:
@@ -100,9 +124,10 @@ def save_answer_fast(
     keep_response: bool = False,
     flagged: bool | None = None,
 ) -> tuple[int, datetime] | None:
-    """The everyday save in four statements: (new seq, saved at), or None when anything is
-    unusual (not the caller's, over, overdue, sequential, stale, bad shape) — the caller
-    then takes ``attempts.save_answer``, which handles and reports each case."""
+    """The everyday save: one read, then the guarded writes (one statement on PostgreSQL,
+    three on SQLite). Returns (new seq, saved at), or None when anything is unusual (not
+    the caller's, over, overdue, sequential, stale, bad shape): the caller then takes
+    ``attempts.save_answer``, which handles and reports each case."""
     now = utcnow()
     built = _statements()
     row = db.session.execute(built.row, {"attempt": attempt_id, "item": item_id}).first()
@@ -115,8 +140,7 @@ def save_answer_fast(
             response = items.validate_response(content, row.layout, raw)
         except items.ResponseError:
             return None
-    moved = db.session.execute(built.advance, {"attempt": attempt_id, "seq": seq, "now": now})
-    if moved.rowcount != 1:
+    if not _advance_and_store(attempt_id, item_id, response, seq, now, keep_response):
         return None
     if flagged is not None and bool(flagged) != row.flagged:
         db.session.execute(
@@ -124,9 +148,23 @@ def save_answer_fast(
             .where(AttemptItem.__table__.c.id == item_id)
             .values(flagged=bool(flagged))
         )
-    if not keep_response:
-        write_answer(attempt_id, item_id, response, seq + 1, now)
     return seq + 1, now
+
+
+def _advance_and_store(
+    attempt_id: int, item_id: int, response, seq: int, now: datetime, keep_response: bool
+) -> bool:
+    """Move the seq guard and store the answer; False (nothing written) when it is stale."""
+    built = _statements()
+    if keep_response or db.session.get_bind().dialect.name != "postgresql":
+        moved = db.session.execute(built.advance, {"attempt": attempt_id, "seq": seq, "now": now})
+        if moved.rowcount != 1:
+            return False
+        if not keep_response:
+            write_answer(attempt_id, item_id, response, seq + 1, now)
+        return True
+    values = {"attempt_id": attempt_id, "item_id": item_id, "seq": seq + 1, "saved_at": now}
+    return db.session.execute(built.guarded, {**values, "response": response}).rowcount == 1
 
 
 def _is_plain_save(row, person_id: int | None, now: datetime) -> bool:
