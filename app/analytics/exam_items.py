@@ -144,13 +144,31 @@ def _earned(rows: ItemRows) -> np.ndarray:
     return np.where(np.isnan(rows.credit), 0.0, rows.credit * rows.mark)
 
 
+def _slot_marks(
+    rows: ItemRows, earned: np.ndarray, index: np.ndarray, kept: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(marks[kept attempt, position], largest scored mark per position; -inf for none)."""
+    scored_mark = np.where(np.isnan(rows.credit), -np.inf, rows.mark)  # voided: no maximum
+    if kept.all():  # every attempt holds positions 1..size, in order: a reshape, no copy
+        marks = earned.reshape(kept.size, size)
+        return marks, scored_mark.reshape(kept.size, size).max(axis=0)
+    on = kept[index]
+    cells = (np.cumsum(kept)[index[on]] - 1, rows.position[on] - 1)
+    marks = np.zeros((int(kept.sum()), size))
+    marks[cells] = earned[on]
+    slot_max = np.full(size, -np.inf)
+    np.maximum.at(slot_max, cells[1], scored_mark[on])
+    return marks, slot_max
+
+
 def slot_matrix(
-    rows: ItemRows, index: np.ndarray, n_attempts: int
+    rows: ItemRows, index: np.ndarray, n_attempts: int, earned: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, list[int], int]:
     """(marks[attempt, position], max mark per position, positions, attempts left out).
 
     Only attempts with the most common number of positions, numbered 1..L, are kept;
-    positions voided in every kept attempt are dropped.
+    positions voided in every kept attempt are dropped. ``earned`` is ``_earned(rows)``
+    when the caller has it already.
     """
     lengths = np.bincount(index, minlength=n_attempts)
     if not lengths.size:
@@ -158,22 +176,18 @@ def slot_matrix(
     size = int(np.bincount(lengths).argmax())
     last = np.cumsum(lengths) - 1
     kept = (lengths == size) & (rows.position[last] == size)
-    new_index = np.cumsum(kept) - 1
-    on = kept[index]
-    cells = (new_index[index[on]], rows.position[on] - 1)
-    marks = np.zeros((int(kept.sum()), size))
-    marks[cells] = _earned(rows)[on]
-    scored = on & ~np.isnan(rows.credit)  # voided or unscored items set no maximum
-    slot_max = np.full(size, -np.inf)
-    np.maximum.at(slot_max, rows.position[scored] - 1, rows.mark[scored])
+    earned = _earned(rows) if earned is None else earned
+    marks, slot_max = _slot_marks(rows, earned, index, kept, size)
     live = slot_max > -np.inf
     positions = [int(p) + 1 for p in np.flatnonzero(live)]
     marks = marks if live.all() else marks[:, live]
     return marks, slot_max[live], positions, int(n_attempts - kept.sum())
 
 
-def _test_level(rows: ItemRows, index: np.ndarray, n_attempts: int) -> dict[str, Any]:
-    marks, slot_max, positions, left_out = slot_matrix(rows, index, n_attempts)
+def _test_level(
+    rows: ItemRows, earned: np.ndarray, index: np.ndarray, n_attempts: int
+) -> dict[str, Any]:
+    marks, slot_max, positions, left_out = slot_matrix(rows, index, n_attempts, earned)
     out: dict[str, Any] = {"positions_left_out": left_out, "test": None, "slots": []}
     if not positions:
         return out
@@ -185,11 +199,13 @@ def _test_level(rows: ItemRows, index: np.ndarray, n_attempts: int) -> dict[str,
 
 
 def _questions(
-    rows: ItemRows, totals: np.ndarray, infos: dict[int, VersionInfo], min_n: int
+    rows: ItemRows,
+    earned: np.ndarray,
+    totals: np.ndarray,
+    infos: dict[int, VersionInfo],
+    min_n: int,
 ) -> list[dict[str, Any]]:
-    if not len(rows):
-        return []
-    earned = _earned(rows)
+    """One entry per version; ``totals`` holds the total of the attempt of every row."""
     entries = []
     for version, chunk in group_indices(rows.version):
         total = totals[chunk]
@@ -215,9 +231,10 @@ def analyse_exam(rows: ItemRows, infos: dict[int, VersionInfo], *, min_n: int) -
     rows = _sorted(rows)
     index = _attempt_index(rows.attempt)
     n_attempts = int(index[-1]) + 1 if index.size else 0
-    totals = np.bincount(index, weights=_earned(rows), minlength=n_attempts)
+    earned = _earned(rows)
+    totals = np.bincount(index, weights=earned, minlength=n_attempts)
     payload: dict[str, Any] = {"algorithm": ALGORITHM, "n_attempts": n_attempts, "min_n": min_n}
-    payload.update(_test_level(rows, index, n_attempts))
-    payload["questions"] = _questions(rows, totals[index], infos, min_n)
+    payload.update(_test_level(rows, earned, index, n_attempts))
+    payload["questions"] = _questions(rows, earned, totals[index], infos, min_n)
     payload["flagged"] = sum(1 for q in payload["questions"] if q["flags"])
     return payload

@@ -53,9 +53,9 @@ def numeric_columns(stmt: sa.Select) -> list[np.ndarray]:
     """One float array per column of ``stmt``, whose columns must be numbers and never NULL
     (coalesce them). Integers are exact up to 2**53."""
     width = len(stmt.selected_columns)
-    parts = [
-        np.fromiter(chain.from_iterable(chunk), dtype=float, count=len(chunk) * width)
-        for chunk in tuple_chunks(stmt)
-    ]
-    flat = np.concatenate(parts).reshape(-1, width) if parts else np.zeros((0, width))
-    return [np.ascontiguousarray(flat[:, i]) for i in range(width)]
+    columns: list[list[np.ndarray]] = [[np.zeros(0)] for _ in range(width)]
+    for chunk in tuple_chunks(stmt):
+        flat = np.fromiter(chain.from_iterable(chunk), dtype=float, count=len(chunk) * width)
+        for i, column in enumerate(flat.reshape(-1, width).T):
+            columns[i].append(column.copy())  # contiguous, copied while still in cache
+    return [np.concatenate(parts) for parts in columns]
