@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import render_template, request
+from flask import redirect, render_template, request, url_for
 
 from app.access import Perm, requires
 from app.exports.tables import table_download
@@ -54,8 +54,9 @@ def export_table(what: str, fmt: str):
 @bp.route("/comments")
 @requires(Perm.SURVEYS_VIEW)
 def list_comments():
-    """Free-text answers in scope, with phone numbers, e-mails and ID numbers masked."""
-    return render_template("surveys/list_comments.html", rows=queries.comments_in_scope())
+    """The old address of the comment list: the comment browser (filters, search, pages,
+    the same masking) lives with the satisfaction statistics now."""
+    return redirect(url_for("analytics.satisfaction_comments"), code=301)
 
 
 from app.surveys import (  # noqa: E402,F401
