@@ -1,7 +1,7 @@
 """The satisfaction report: SQL counts in, estimates with intervals out.
 
-All counting is GROUP BY in SQL (``satisfaction_rollup.count_rows``: monthly rollups plus
-the raw days they do not cover); Python only turns a few thousand count rows into
+All counting is GROUP BY in SQL (``satisfaction_counts.count_rows``: monthly and daily
+rollups, raw rows only for months not built yet); Python only turns a few thousand count rows into
 statistics (``satisfaction_stats``). A question is identified by its key across the
 versions of one questionnaire, so a report spans version changes. Cronbach's alpha needs
 the respondent × item matrix: it is pivoted in SQL (one row per response) on a random
@@ -20,8 +20,8 @@ import sqlalchemy as sa
 
 from app.analytics.compare import KruskalResult
 from app.analytics.intervals import Interval, cronbach_alpha, t_interval
+from app.analytics.satisfaction_counts import count_rows
 from app.analytics.satisfaction_groups import GroupRow, officer_rows, unit_groups
-from app.analytics.satisfaction_rollup import count_rows
 from app.analytics.satisfaction_stats import (
     SEED_INDICATORS,
     FactorIndex,

@@ -1,15 +1,15 @@
-"""Monthly rollups of survey answer counts, so a report never rescans a million responses.
+"""Monthly and daily rollups of survey answer counts, so a report never rescans a million
+responses.
 
-Each month is summed once into ``survey_rollups``: answer counts per unit, officer,
-channel, kind, verified, flagged, procedure, version, question, choice and number, plus
-response counts (rows with no question). ``survey_rollup_months`` keeps, per built month,
+Each month is summed once into ``survey_rollup_days`` (per day) and, from those,
+``survey_rollups`` (per month): answer counts per unit, officer, channel, kind, verified,
+flagged, procedure, version, question, choice and number, plus response counts (rows with
+no question). ``survey_rollup_months`` keeps, per built month,
 the stamp of the responses it summed (how many, how many flagged); ``refresh_rollups``
 rebuilds a month whose stamp changed and drops months whose responses are gone. Code that
 edits the answers of past responses in place should call ``invalidate_months``.
 
-``count_rows`` answers a GROUP BY for a ``ResponseFilter``: the whole months the filter
-covers come from the rollups, every other day (partial months at the edges of a date
-range, months not built yet) from the raw tables; the two are added. The current month is
+Reading them is ``app.analytics.satisfaction_counts.count_rows``. The current month is
 rebuilt at a check when it got new responses, so figures lag at most one check interval.
 Callers (routes, CLI) commit after ``refresh_rollups``: a rollup is a cache, and the
 request that refreshes it owns the transaction.
@@ -18,16 +18,15 @@ request that refreshes it owns the transaction.
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
 from app.extensions import db
-from app.models import SurveyAnswer, SurveyResponse, Unit
-from app.models.surveys import SurveyRollup, SurveyRollupMonth
-from app.surveys.queries import ResponseFilter, response_conditions
+from app.models import SurveyAnswer, SurveyResponse
+from app.models.surveys import SurveyRollup, SurveyRollupDay, SurveyRollupMonth
 
 DIMENSIONS = (
     "unit_id", "officer_id", "channel_id", "channel_kind", "verified", "flagged",
@@ -67,7 +66,7 @@ def _stamps() -> dict[date, tuple[int, int]]:
     return {as_date(row[0]): (int(row[1]), int(row[2] or 0)) for row in db.session.execute(stmt)}
 
 
-def _built() -> dict[date, tuple[int, int]]:
+def built_months() -> dict[date, tuple[int, int]]:
     rows = db.session.execute(
         sa.select(SurveyRollupMonth.month, SurveyRollupMonth.responses, SurveyRollupMonth.flagged)
     )
@@ -75,7 +74,7 @@ def _built() -> dict[date, tuple[int, int]]:
 
 
 def _differences() -> tuple[dict[date, tuple[int, int]], list[date]]:
-    stamps, built = _stamps(), _built()
+    stamps, built = _stamps(), built_months()
     stale = {m: s for m, s in stamps.items() if built.get(m) != s}
     gone = [m for m in built if m not in stamps]
     return stale, gone
@@ -104,6 +103,7 @@ def refresh_rollups(*, force: bool = False) -> int:
             _build_month(month, stamp)
         if postgres and stale:  # fresh statistics, or the planner guesses a handful of rows
             db.session.execute(sa.text("ANALYZE survey_rollups"))
+            db.session.execute(sa.text("ANALYZE survey_rollup_days"))
     _last_check[key] = time.monotonic()
     return len(stale) + len(gone)
 
@@ -116,122 +116,39 @@ def invalidate_months(days: Collection[date]) -> None:
 
 
 def _drop_month(month: date) -> None:
+    days = (SurveyRollupDay.day >= month, SurveyRollupDay.day < next_month(month))
+    db.session.execute(sa.delete(SurveyRollupDay).where(*days))
     db.session.execute(sa.delete(SurveyRollup).where(SurveyRollup.month == month))
     db.session.execute(sa.delete(SurveyRollupMonth).where(SurveyRollupMonth.month == month))
 
 
 def _build_month(month: date, stamp: tuple[int, int]) -> None:
+    """The month's day rows from the raw tables, then its month rows from the day rows."""
     _drop_month(month)
-    r, a = SurveyResponse, SurveyAnswer
-    dims = [getattr(r, d) for d in DIMENSIONS]
+    r, a, d = SurveyResponse, SurveyAnswer, SurveyRollupDay
+    dims = [getattr(r, name) for name in DIMENSIONS]
     in_month = (r.day >= month, r.day < next_month(month))
-    label = sa.literal(month, sa.Date)
     answers = (
-        sa.select(label, *dims, a.question_id, a.choice, a.number, sa.func.count())
+        sa.select(r.day, *dims, a.question_id, a.choice, a.number, sa.func.count())
         .select_from(a)
         .join(r, r.id == a.response_id)
         .where(*in_month)
-        .group_by(*dims, a.question_id, a.choice, a.number)
+        .group_by(r.day, *dims, a.question_id, a.choice, a.number)
     )
     responses = (
-        sa.select(label, *dims, sa.null(), sa.literal(""), sa.null(), sa.func.count())
+        sa.select(r.day, *dims, sa.null(), sa.literal(""), sa.null(), sa.func.count())
         .where(*in_month)
-        .group_by(*dims)
+        .group_by(r.day, *dims)
     )
-    columns = ["month", *DIMENSIONS, *ANSWER_DIMS, "n"]
+    columns = [*DIMENSIONS, *ANSWER_DIMS, "n"]
     for stmt in (answers, responses):
-        db.session.execute(sa.insert(SurveyRollup).from_select(columns, stmt))
+        db.session.execute(sa.insert(d).from_select(["day", *columns], stmt))
+    summed = [getattr(d, name) for name in (*DIMENSIONS, *ANSWER_DIMS)]
+    monthly = (
+        sa.select(sa.literal(month, sa.Date), *summed, sa.func.sum(d.n))
+        .where(d.day >= month, d.day < next_month(month))
+        .group_by(*summed)
+    )
+    db.session.execute(sa.insert(SurveyRollup).from_select(["month", *columns], monthly))
     db.session.add(SurveyRollupMonth(month=month, responses=stamp[0], flagged=stamp[1]))
     db.session.flush()
-
-
-def _coverage(f: ResponseFilter) -> tuple[list[date], list[tuple[date | None, date | None]]]:
-    """(built months wholly inside the filter's dates, the day ranges left to the raw tables)."""
-    covered = [
-        m
-        for m in sorted(_built())
-        if (f.start is None or m >= f.start)
-        and (f.end is None or next_month(m) - timedelta(days=1) <= f.end)
-    ]
-    gaps: list[tuple[date | None, date | None]] = []
-    low = f.start
-    for month in covered:
-        if low is None or low < month:
-            gaps.append((low, month - timedelta(days=1)))
-        low = next_month(month)
-    if f.end is None or low is None or low <= f.end:
-        gaps.append((low, f.end))
-    return covered, gaps
-
-
-def _question_filter(column, question_ids: Collection[int] | None, responses: bool):
-    if responses:
-        return column.is_(None)
-    if question_ids is not None:
-        return column.in_(sorted(question_ids))
-    return column.is_not(None)
-
-
-def _raw_select(
-    f: ResponseFilter, dims: Sequence[str], gaps: list, question_ids, responses: bool
-) -> sa.Select:
-    r, a = SurveyResponse, SurveyAnswer
-    columns = {
-        "month": month_of(r.day, db.engine.dialect.name),
-        "unit_id": r.unit_id,
-        "officer_id": r.officer_id,
-        **{d: getattr(a, d) for d in ANSWER_DIMS},
-    }
-    picked = [columns[d] for d in dims]
-    stmt = sa.select(*picked, sa.func.count()).select_from(r)
-    if not responses:
-        stmt = stmt.join(a, a.response_id == r.id)
-        stmt = stmt.where(_question_filter(a.question_id, question_ids, False))
-    stmt = stmt.join(Unit, Unit.id == r.unit_id).where(*response_conditions(f))
-    return stmt.where(sa.or_(*(_within(low, high) for low, high in gaps))).group_by(*picked)
-
-
-def _within(low: date | None, high: date | None) -> sa.ColumnElement[bool]:
-    day = SurveyResponse.day
-    parts = ([day >= low] if low else []) + ([day <= high] if high else [])
-    return sa.and_(sa.true(), *parts)
-
-
-def _rollup_select(
-    f: ResponseFilter, dims: Sequence[str], covered: list[date], question_ids, responses: bool
-) -> sa.Select:
-    s = SurveyRollup
-    picked = [getattr(s, d) for d in dims]
-    return (
-        sa.select(*picked, sa.func.sum(s.n))
-        .join(Unit, Unit.id == s.unit_id)
-        .where(*response_conditions(f, src=SurveyRollup), s.month.in_(covered))
-        .where(_question_filter(s.question_id, question_ids, responses))
-        .group_by(*picked)
-    )
-
-
-def count_rows(
-    f: ResponseFilter,
-    dims: Sequence[str],
-    question_ids: Collection[int] | None = None,
-    *,
-    responses: bool = False,
-) -> dict[tuple, int]:
-    """``{(dim values…): count}`` of answers (or, with ``responses``, of responses).
-
-    ``dims`` among month, unit_id, officer_id and, for answers, question_id, choice,
-    number; ``question_ids`` restricts the answers counted. Months come back as dates.
-    """
-    covered, gaps = _coverage(f)
-    statements = []
-    if covered:
-        statements.append(_rollup_select(f, dims, covered, question_ids, responses))
-    if gaps:
-        statements.append(_raw_select(f, dims, gaps, question_ids, responses))
-    result: dict[tuple, int] = {}
-    for stmt in statements:
-        for row in db.session.execute(stmt):
-            key = tuple(as_date(v) if d == "month" else v for d, v in zip(dims, row, strict=False))
-            result[key] = result.get(key, 0) + int(row[-1])
-    return result

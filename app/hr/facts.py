@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.analytics import rates
-from app.analytics.satisfaction_rollup import count_rows
+from app.analytics.satisfaction_counts import count_rows
 from app.extensions import db
 from app.models import (
     Attempt,

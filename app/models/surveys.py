@@ -349,6 +349,30 @@ class SurveyRollup(Base):
     n: Mapped[int] = mapped_column()
 
 
+class SurveyRollupDay(Base):
+    """The same counts per day, for the days of a built month that a date range cuts: a
+    report from 15 March reads 17 days of March here instead of the raw answers. Built and
+    dropped together with the month's ``SurveyRollup`` rows (same stamp)."""
+
+    __tablename__ = "survey_rollup_days"
+    __table_args__ = (sa.Index("ix_survey_rollup_days_day", "day", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date)
+    unit_id: Mapped[int] = mapped_column()
+    officer_id: Mapped[int | None] = mapped_column()
+    channel_id: Mapped[int | None] = mapped_column()
+    channel_kind: Mapped[ChannelKind] = mapped_column(str_enum(ChannelKind))
+    verified: Mapped[bool] = mapped_column()
+    flagged: Mapped[bool] = mapped_column()
+    procedure: Mapped[str | None] = mapped_column(sa.String(300))
+    version_id: Mapped[int] = mapped_column()
+    question_id: Mapped[int | None] = mapped_column()
+    choice: Mapped[str] = mapped_column(sa.String(40), default="")
+    number: Mapped[int | None] = mapped_column()
+    n: Mapped[int] = mapped_column()
+
+
 class SurveyRollupMonth(Base):
     """A month whose rollup rows are built, with the stamp of the responses it summed."""
 

@@ -22,8 +22,8 @@ import sqlalchemy as sa
 from app.analytics.rates import RateFilter
 from app.analytics.rates_report import PassRates
 from app.analytics.satisfaction import satisfaction_report
+from app.analytics.satisfaction_counts import count_rows
 from app.analytics.satisfaction_filters import default_questionnaire
-from app.analytics.satisfaction_rollup import count_rows
 from app.analytics.satisfaction_stats import SeedResult
 from app.extensions import db
 from app.models import Period, QuestionType, Unit

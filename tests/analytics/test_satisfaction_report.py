@@ -8,8 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from app.analytics.satisfaction import satisfaction_report
+from app.analytics.satisfaction_counts import count_rows
 from app.analytics.satisfaction_output import table_for
-from app.analytics.satisfaction_rollup import count_rows, refresh_rollups
+from app.analytics.satisfaction_rollup import refresh_rollups
 from app.extensions import db
 from app.models import ChannelKind, SurveyChannel, SurveyResponse
 from app.models.surveys import SurveyRollup, SurveyRollupMonth

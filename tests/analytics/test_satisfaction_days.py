@@ -1,0 +1,82 @@
+"""Daily rollups: a date range that cuts months is answered from day rows (no raw rows
+once every month is built), with the same counts as the raw tables, and the day rows go
+with their month when it is invalidated or rebuilt."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from app.analytics.satisfaction_counts import count_rows, plan
+from app.analytics.satisfaction_rollup import invalidate_months, refresh_rollups
+from app.extensions import db
+from app.models.surveys import SurveyRollupDay
+from app.surveys.queries import ResponseFilter
+from tests.analytics.satisfaction_data import add, ratings, signed_in, survey  # noqa: F401
+
+CUT = {"start": date(2026, 3, 15), "end": date(2026, 5, 10)}
+
+
+def _data(survey) -> None:  # noqa: F811
+    ratings(survey, "ST-LH", "overall", [5, 4], day=date(2026, 3, 14))  # before the range
+    ratings(survey, "ST-LH", "overall", [1, 2], day=date(2026, 3, 15))
+    ratings(survey, "ST-AN", "overall", [3, 5, 5], day=date(2026, 4, 2))
+    ratings(survey, "ST-AN", "overall", [4], day=date(2026, 5, 10))
+    ratings(survey, "ST-AN", "overall", [1], day=date(2026, 5, 11))  # after it
+    add(survey, "ST-LH", {"overall": 1}, day=date(2026, 4, 3), flagged=True)  # left out
+
+
+def _counts(survey, **filters) -> dict:  # noqa: F811
+    f = ResponseFilter(**filters)
+    overall = {survey.questions["overall"].id}
+    return {
+        "levels": count_rows(f, ["month", "unit_id", "number"], overall),
+        "responses": count_rows(f, ["month"], responses=True),
+    }
+
+
+def test_a_range_cutting_months_reads_day_rows_with_the_raw_counts(app, survey):  # noqa: F811
+    _data(survey)
+    with signed_in(app):
+        raw = _counts(survey, **CUT)
+        assert plan(ResponseFilter(**CUT))[2] == [(date(2026, 3, 15), date(2026, 5, 10))]
+        refresh_rollups(force=True)
+        db.session.commit()
+        months, days, rest = plan(ResponseFilter(**CUT))
+        assert months == [date(2026, 4, 1)]
+        assert days == [
+            (date(2026, 3, 15), date(2026, 3, 31)),
+            (date(2026, 5, 1), date(2026, 5, 10)),
+        ]
+        assert rest == []  # nothing left to the raw tables
+        assert _counts(survey, **CUT) == raw
+    lh, an = survey.unit("ST-LH").id, survey.unit("ST-AN").id
+    assert raw["levels"] == {
+        (date(2026, 3, 1), lh, 1): 1, (date(2026, 3, 1), lh, 2): 1,
+        (date(2026, 4, 1), an, 3): 1, (date(2026, 4, 1), an, 5): 2,
+        (date(2026, 5, 1), an, 4): 1,
+    }  # fmt: skip
+    assert raw["responses"] == {
+        (date(2026, 3, 1),): 2,
+        (date(2026, 4, 1),): 3,
+        (date(2026, 5, 1),): 1,
+    }
+
+
+def test_day_rows_follow_their_month(app, survey):  # noqa: F811
+    _data(survey)
+    with signed_in(app):
+        refresh_rollups(force=True)
+        db.session.commit()
+        march = sa.select(sa.func.count()).where(SurveyRollupDay.day < date(2026, 4, 1))
+        assert db.session.scalar(march) > 0
+        invalidate_months([date(2026, 3, 20)])  # answers of March edited in place
+        db.session.commit()
+        assert db.session.scalar(march) == 0
+        assert plan(ResponseFilter(**CUT))[2] == [(date(2026, 3, 15), date(2026, 3, 31))]
+        ratings(survey, "ST-LH", "overall", [3], day=date(2026, 3, 20))  # a new response
+        refresh_rollups(force=True)
+        db.session.commit()
+        assert plan(ResponseFilter(**CUT))[2] == []
+        assert _counts(survey, **CUT)["levels"][(date(2026, 3, 1), survey.unit("ST-LH").id, 3)] == 1
