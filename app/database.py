@@ -13,6 +13,7 @@ PostgreSQL.
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import threading
 from typing import Any
 
@@ -102,14 +103,40 @@ def _release(info: dict) -> None:
 def _sqlite_on_commit(conn: Any) -> None:
     # The event runs just before the COMMIT; end the transaction first so the next writer
     # never polls (the second COMMIT SQLAlchemy then sends is a no-op in pysqlite).
-    if _HELD in conn.info:
-        try:
-            conn.connection.dbapi_connection.commit()
-        finally:
-            _release(conn.info)
+    if _HELD not in conn.info:
+        return
+    failed = None
+    try:
+        conn.connection.dbapi_connection.commit()
+    except sqlite3.OperationalError as exc:
+        failed = exc
+    finally:
+        _release(conn.info)
+    if failed is not None:
+        # Disk full, file read-only, I/O error. SQLite may leave the transaction open (and
+        # its write lock held): drop the connection, and raise what SQLAlchemy raises for
+        # any other statement, so the app answers 503 and not 500.
+        conn.invalidate(failed)
+        raise sa.exc.OperationalError("COMMIT", {}, failed) from failed
+
+
+# After these a connection is not worth keeping: one opened while the file could not be
+# written has silently fallen back to read-only for good (found by bench/faults: writes
+# kept failing after the file was writable again); an I/O error may leave it unusable.
+_DISCARD_AFTER = ("readonly database", "disk I/O error", "database or disk is full")
+
+
+def _sqlite_on_error(context: Any) -> None:
+    """Treat the errors above as a lost connection: SQLAlchemy then replaces the pool's
+    connections, and the app recovers by itself once the disk is writable again."""
+    exc = context.original_exception
+    if isinstance(exc, sqlite3.OperationalError) and any(m in str(exc) for m in _DISCARD_AFTER):
+        context.is_disconnect = True
 
 
 def _sqlite_on_rollback(conn: Any) -> None:
+    if conn.invalidated:  # its info is out of reach; the check-in hook frees the lock
+        return
     if _HELD in conn.info:
         try:
             conn.connection.dbapi_connection.rollback()
@@ -130,6 +157,7 @@ def configure_sqlite(engine: Engine) -> None:
         event.listen(engine, "begin", _sqlite_on_begin)
         event.listen(engine, "commit", _sqlite_on_commit)
         event.listen(engine, "rollback", _sqlite_on_rollback)
+        event.listen(engine, "handle_error", _sqlite_on_error)
         event.listen(engine.pool, "checkin", _sqlite_on_checkin)
 
 

@@ -10,6 +10,7 @@ the condition is lifted.
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +88,28 @@ def test_read_only_database_gives_a_clear_503_and_nothing_breaks(database):
     assert "chưa được lưu" in text and "Traceback" not in text
     assert _integrity(database.path) == "ok"
     assert _feedback(database.app.test_client(), database.qr_code).status_code == 201
+
+
+def _chattr(flag: str, *paths: Path) -> bool:
+    done = subprocess.run(["chattr", flag, *map(str, paths)], capture_output=True, check=False)
+    return done.returncode == 0
+
+
+def test_connections_opened_while_the_file_was_read_only_are_replaced(database):
+    """SQLite opens a file it cannot write read-only, silently, for good: such pooled
+    connections must be dropped, or writes fail long after the file is writable again."""
+    with database.app.app_context():
+        db.engine.dispose()
+    files = [p for p in database.path.parent.glob("app.sqlite3*") if not p.name.endswith("shm")]
+    if not _chattr("+i", *files):  # immutable binds root too; needs CAP_LINUX_IMMUTABLE
+        pytest.skip("chattr +i is not permitted here")
+    try:
+        client = database.app.test_client()
+        _assert_clear_json_503(_feedback(client, database.qr_code))
+    finally:
+        assert _chattr("-i", *files)
+    assert _feedback(client, database.qr_code).status_code == 201
+    assert _integrity(database.path) == "ok"
 
 
 def _full_app(database: Database) -> Flask:
