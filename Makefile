@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test install install-dev translations migrate demo lint format bench clean
+.PHONY: run test install install-dev translations migrate demo lint format bench soak faults clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,16 @@ test: install-dev translations lint
 
 bench: install-dev
 	$(BIN)/python -m bench.run_all
+
+# Mixed soak through gunicorn: 30 minutes (QUICK=1: 2 minutes); bench/soak.py.
+# Fault injection under the same load (worker kill -9, PostgreSQL restart, Redis stop,
+# SQLite full/read-only, backup and restore): `make faults` (bench/faults/, needs root
+# for the private PostgreSQL cluster, tmpfs and chattr).
+soak: install-dev translations
+	$(BIN)/python -m bench.soak $(if $(QUICK),--quick,)
+
+faults: install-dev translations
+	$(BIN)/python -m bench.faults
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
