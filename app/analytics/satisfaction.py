@@ -1,16 +1,14 @@
 """The satisfaction report: SQL counts in, estimates with intervals out.
 
 All counting is GROUP BY in SQL (``satisfaction_counts.count_rows``: monthly and daily
-rollups, raw rows only for months not built yet); Python only turns a few thousand count rows into
-statistics (``satisfaction_stats``). A question is identified by its key across the
-versions of one questionnaire, so a report spans version changes. Cronbach's alpha needs
-the respondent × item matrix: it is pivoted in SQL (one row per response) on a random
-sample of about ``ALPHA_SAMPLE`` responses (response ids are random) when there are more.
+rollups, raw rows only for months not built yet); Python only turns a few thousand count
+rows into statistics (``satisfaction_stats``). A question is identified by its key across
+the versions of one questionnaire, so a report spans version changes. Cronbach's alpha is
+computed on a sample of responses (``satisfaction_alpha``).
 """
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,7 +17,8 @@ import numpy as np
 import sqlalchemy as sa
 
 from app.analytics.compare import KruskalResult
-from app.analytics.intervals import Interval, cronbach_alpha, t_interval
+from app.analytics.intervals import Interval, t_interval
+from app.analytics.satisfaction_alpha import factor_alphas
 from app.analytics.satisfaction_counts import count_rows
 from app.analytics.satisfaction_groups import GroupRow, officer_rows, unit_groups
 from app.analytics.satisfaction_stats import (
@@ -38,14 +37,11 @@ from app.extensions import db
 from app.models import (
     QuestionnaireVersion,
     QuestionType,
-    SurveyAnswer,
     SurveyQuestion,
-    SurveyResponse,
     Unit,
 )
-from app.surveys.queries import ResponseFilter, response_conditions
+from app.surveys.queries import ResponseFilter
 
-ALPHA_SAMPLE = 5_000
 OVERALL_KEY = "overall"
 
 
@@ -186,37 +182,6 @@ def _seeds(questions: list[Question], counts: dict[str, dict]) -> list[SeedResul
     return results
 
 
-def _alphas(f: ResponseFilter, questions: list[Question], n: int) -> tuple[dict, bool]:
-    """Cronbach's alpha per factor with 2+ scale items; and whether a sample was used."""
-    items = [q for q in questions if q.qtype is QuestionType.SCALE5 and q.factor]
-    factors = defaultdict(list)
-    for i, q in enumerate(items):
-        factors[q.factor].append(i)
-    factors = {k: v for k, v in factors.items() if len(v) >= 2}
-    if not factors or n == 0:
-        return {}, False
-    a, r = SurveyAnswer, SurveyResponse
-    columns = [  # the pivot: one row per response, one column per item (0: no answer)
-        sa.func.max(sa.case((a.question_id.in_(q.ids), a.number), else_=0)) for q in items
-    ]
-    stmt = (
-        sa.select(*columns)
-        .select_from(a)
-        .join(r, r.id == a.response_id)
-        .join(Unit, Unit.id == r.unit_id)
-        .where(*response_conditions(f), a.question_id.in_([i for q in items for i in q.ids]))
-        .group_by(a.response_id)
-    )
-    sampled = n > ALPHA_SAMPLE
-    if sampled:  # ids are random hex: an id range is a simple random sample
-        below = format(math.ceil(ALPHA_SAMPLE / n * 16**6), "06x")
-        stmt = stmt.where(a.response_id < below, r.id < below)  # both: either table leads
-    rows = [tuple(row) for row in db.session.execute(stmt)]
-    matrix = np.array(rows, dtype=float).reshape(len(rows), len(items))
-    matrix[matrix < 1] = np.nan  # not answered: cronbach_alpha keeps the complete rows
-    return {k: cronbach_alpha(matrix[:, cols]) for k, cols in factors.items()}, sampled
-
-
 def satisfaction_report(
     f: ResponseFilter, *, trend_periods: list | None = None, parent: Unit | None = None
 ) -> SatisfactionReport:
@@ -237,7 +202,7 @@ def satisfaction_report(
     for (_month, *rest), c in cube.items():
         totals[tuple(rest)] += c
     counts = _by_question(totals, questions)
-    alphas, sampled = _alphas(f, questions, n)
+    alphas, sampled = factor_alphas(f, questions, n)
     factors = factor_indices(_scale_items(questions, counts), alphas)
     compare_q = _compare_question(questions)
     by_unit, by_officer = _group_counts(f, questions, compare_q)

@@ -33,10 +33,10 @@ Span = tuple[date, date]  # inclusive days
 
 
 def _data_days() -> Span | None:
-    """The first and last day that has a response (two index lookups)."""
-    low, high = db.session.execute(
-        sa.select(sa.func.min(SurveyResponse.day), sa.func.max(SurveyResponse.day))
-    ).one()
+    """The first and last day that has a response (two index lookups: SQLite reads an index
+    for min() or max() alone, not for both in one query)."""
+    low = db.session.scalar(sa.select(sa.func.min(SurveyResponse.day)))
+    high = db.session.scalar(sa.select(sa.func.max(SurveyResponse.day)))
     return None if low is None else (as_date(low), as_date(high))
 
 

@@ -355,7 +355,11 @@ class SurveyRollupDay(Base):
     dropped together with the month's ``SurveyRollup`` rows (same stamp)."""
 
     __tablename__ = "survey_rollup_days"
-    __table_args__ = (sa.Index("ix_survey_rollup_days_day", "day", "question_id"),)
+    __table_args__ = (
+        sa.Index("ix_survey_rollup_days_day", "day", "question_id"),
+        # responses (question NULL) and single-question groups of a few days
+        sa.Index("ix_survey_rollup_days_question", "question_id", "day"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(sa.Date)

@@ -39,6 +39,7 @@ def upgrade():
     )
     with op.batch_alter_table('survey_rollup_days', schema=None) as batch_op:
         batch_op.create_index('ix_survey_rollup_days_day', ['day', 'question_id'], unique=False)
+        batch_op.create_index('ix_survey_rollup_days_question', ['question_id', 'day'], unique=False)
     # months built before have no day rows: forget them, the next refresh rebuilds both
     op.execute("DELETE FROM survey_rollups")
     op.execute("DELETE FROM survey_rollup_months")
@@ -46,5 +47,6 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('survey_rollup_days', schema=None) as batch_op:
+        batch_op.drop_index('ix_survey_rollup_days_question')
         batch_op.drop_index('ix_survey_rollup_days_day')
     op.drop_table('survey_rollup_days')

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
+from app.analytics.satisfaction import satisfaction_report
 from app.analytics.satisfaction_counts import count_rows, plan
 from app.analytics.satisfaction_rollup import invalidate_months, refresh_rollups
 from app.extensions import db
@@ -80,3 +82,26 @@ def test_day_rows_follow_their_month(app, survey):  # noqa: F811
         db.session.commit()
         assert plan(ResponseFilter(**CUT))[2] == []
         assert _counts(survey, **CUT)["levels"][(date(2026, 3, 1), survey.unit("ST-LH").id, 3)] == 1
+
+
+def test_alpha_of_a_date_range_uses_its_responses_only(app, survey):  # noqa: F811
+    inside = [(3, 4, 3), (2, 3, 4), (4, 4, 5), (3, 2, 3), (4, 4, 4)]  # alpha 0.73256
+    for a, b, c in inside:
+        add(
+            survey,
+            "ST-LH",
+            {"a_signage": a, "a_seating": b, "a_equipment": c},
+            day=date(2026, 4, 2),
+        )
+    for a, b, c in [(5, 1, 5), (1, 5, 1), (5, 1, 1)]:  # outside the range: would lower it
+        add(
+            survey,
+            "ST-LH",
+            {"a_signage": a, "a_seating": b, "a_equipment": c},
+            day=date(2026, 5, 20),
+        )
+    with signed_in(app):
+        f = ResponseFilter(questionnaire_id=survey.questionnaire_id, **CUT)
+        factor = satisfaction_report(f).factors[0]
+    assert (factor.factor, factor.alpha.n) == ("A", 5)
+    assert factor.alpha.alpha == pytest.approx(0.7325581, abs=1e-6)
