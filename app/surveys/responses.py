@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -46,6 +47,20 @@ class ChannelClosed(Exception):
     """The channel is revoked, or its questionnaire has no published version."""
 
 
+class ChannelRow(Protocol):
+    """What a submission reads of its channel: the model, or a plain row of its table."""
+
+    id: int
+    code: str
+    kind: ChannelKind
+    unit_id: int
+    officer_id: int | None
+    duty_officer_id: int | None
+    questionnaire_id: int
+    short_form: bool
+    active: bool
+
+
 @dataclass
 class Target:
     """What a submission is about: version, channel, unit and the officer rated."""
@@ -54,7 +69,7 @@ class Target:
     kind: ChannelKind
     unit_id: int
     officer_id: int | None
-    channel: SurveyChannel | None = None
+    channel: ChannelRow | SurveyChannel | None = None
     short: bool = False
     dossier_code: str = ""
     procedure: str | None = None  # the dossier's procedure, kept for statistics
@@ -67,7 +82,7 @@ def today() -> date:
     return datetime.now(TZ).date()
 
 
-def channel_target(channel: SurveyChannel, version_id: int | None = None) -> Target:
+def channel_target(channel: ChannelRow | SurveyChannel, version_id: int | None = None) -> Target:
     """The target of a kiosk / QR / paper channel (ChannelClosed if unusable).
 
     ``version_id``: the current version when the caller already read it with the channel.
@@ -101,7 +116,7 @@ def dossier_target(code: str, version: QuestionnaireVersion | VersionSpec) -> Ta
     )
 
 
-def _key_known(channel: SurveyChannel, key: str) -> bool:
+def _key_known(channel: ChannelRow | SurveyChannel, key: str) -> bool:
     return (
         db.session.scalar(
             sa.select(sa.literal(1)).where(
@@ -147,13 +162,22 @@ def submit_response(
         burst = guard.is_burst(burst_ref(channel.code if channel else ""), answers)
     if key:
         try:
-            db.session.execute(_INSERT_KEY, {"channel_id": channel.id, "key": key, "day": today()})
+            _connection().execute(
+                _INSERT_KEY, {"channel_id": channel.id, "key": key, "day": today()}
+            )
         except IntegrityError:
             db.session.rollback()
             return None
     if target.dossier_code:
         claim_dossier(target.dossier_code)
     return _store(target, rows, burst)
+
+
+def _connection() -> sa.Connection:
+    """The session's connection, for plain inserts that the ORM need not track (after
+    flushing what it holds, so that rows they refer to exist)."""
+    db.session.flush()
+    return db.session.connection()
 
 
 def _store(target: Target, rows: list[SurveyAnswer], flagged: bool) -> SurveyResponse:
@@ -172,9 +196,10 @@ def _store(target: Target, rows: list[SurveyAnswer], flagged: bool) -> SurveyRes
         "paper_batch_id": target.paper_batch_id,
         "paper_form_no": target.paper_form_no,
     }
-    db.session.execute(_INSERT_RESPONSE, values)
+    connection = _connection()
+    connection.execute(_INSERT_RESPONSE, values)
     if rows:
-        db.session.execute(
+        connection.execute(
             _INSERT_ANSWERS,
             [
                 {
