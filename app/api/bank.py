@@ -28,7 +28,7 @@ from app.api.bank_schemas import (
 )
 from app.api.schemas import ERRORS
 from app.bank import editing, importer, queries, services
-from app.bank.routes_browse import download, export_bytes, export_name
+from app.bank.routes_browse import MIME, download, export_bytes, export_name
 from app.bank.routes_import import dry_run
 from app.errors import ApiError
 from app.extensions import db
@@ -221,9 +221,21 @@ def import_questions(args):
     return report.as_json() | {"dry_run": args["dry_run"]}
 
 
+FILE = {"schema": {"type": "string", "format": "binary"}}
+YAML = {"schema": {"description": "a YAML document (parsed, any value)"}}
+
+
 @blp.route("/export", methods=["GET"])
 @blp.arguments(BankExportQuery, location="query")
 @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream")
+@blp.doc(
+    responses={
+        "200": {
+            "description": "The file, in the format's own media type",
+            "content": {m.split(";")[0]: YAML if "yaml" in m else FILE for m in MIME.values()},
+        }
+    }
+)
 @requires(Perm.BANK_VIEW)
 def export_questions(args):
     """The latest version of every matching question as a file in ``format``."""

@@ -215,7 +215,25 @@ def export_responses(args):
     return page_body(paginate(stmt, args["page"], args["per_page"]))
 
 
+class UnitCounts(BaseSchema):
+    unit_id = fields.Integer()
+    unit = fields.String()
+    total = fields.Integer()
+    verified = fields.Integer()
+    flagged = fields.Integer()
+    kiosk = fields.Integer()
+    qr = fields.Integer()
+    dossier = fields.Integer()
+    paper = fields.Integer()
+
+
+class OverviewOut(BaseSchema):
+    units = fields.List(fields.Nested(UnitCounts))
+    scope = fields.List(fields.String(), metadata={"description": "unit paths in scope"})
+
+
 @blp.route("/surveys/overview", methods=["GET"])
+@blp.response(200, OverviewOut)
 @requires(Perm.SURVEYS_VIEW)
 def overview():
     """Response counts per unit in scope."""

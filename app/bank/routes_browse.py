@@ -21,8 +21,8 @@ from app.models import VersionState
 
 MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-    "gift": "text/plain; charset=utf-8",
+    "csv": "text/csv",  # Flask adds "; charset=utf-8" to text/* types
+    "gift": "text/plain",
     "moodlexml": "application/xml",
     "yaml": "application/yaml; charset=utf-8",
 }
