@@ -198,26 +198,38 @@ def _test_level(
     return out
 
 
+def _version_rows(rows: ItemRows, n_attempts: int) -> list[tuple[int, np.ndarray | slice]]:
+    """(version, its rows) for every version. With a fixed form — every attempt holds the
+    same versions at positions 1..L, in order — a version's rows are every L-th row from
+    its position on (a slice: no sort, no index); otherwise they are grouped by version."""
+    size = len(rows) // n_attempts if n_attempts else 0
+    if size and len(rows) == size * n_attempts:
+        grid = rows.version.reshape(n_attempts, size)
+        ends = rows.position.reshape(n_attempts, size)[:, [0, -1]]
+        if (ends == (1, size)).all() and (grid == grid[0]).all():
+            first = grid[0].tolist()
+            if len(set(first)) == size:
+                return [(v, slice(p, None, size)) for p, v in enumerate(first)]
+    return group_indices(rows.version)
+
+
 def _questions(
     rows: ItemRows,
     earned: np.ndarray,
     totals: np.ndarray,
+    index: np.ndarray,
     infos: dict[int, VersionInfo],
     min_n: int,
 ) -> list[dict[str, Any]]:
-    """One entry per version; ``totals`` holds the total of the attempt of every row."""
+    """One entry per version; ``totals`` per attempt, ``index`` the attempt of each row."""
     entries = []
-    for version, chunk in group_indices(rows.version):
-        total = totals[chunk]
+    for version, chunk in _version_rows(rows, totals.size):
+        total = totals if isinstance(chunk, slice) else totals[index[chunk]]
+        credit, earned_here, codes = (
+            np.ascontiguousarray(column[chunk]) for column in (rows.credit, earned, rows.choice)
+        )
         entries.append(
-            question_entry(
-                infos[version],
-                rows.credit[chunk],
-                total - earned[chunk],
-                rows.choice[chunk],
-                total,
-                min_n,
-            )
+            question_entry(infos[version], credit, total - earned_here, codes, total, min_n)
         )
     return sorted(entries, key=lambda e: (e["label"], e["number"]))
 
@@ -235,6 +247,6 @@ def analyse_exam(rows: ItemRows, infos: dict[int, VersionInfo], *, min_n: int) -
     totals = np.bincount(index, weights=earned, minlength=n_attempts)
     payload: dict[str, Any] = {"algorithm": ALGORITHM, "n_attempts": n_attempts, "min_n": min_n}
     payload.update(_test_level(rows, earned, index, n_attempts))
-    payload["questions"] = _questions(rows, earned, totals[index], infos, min_n)
+    payload["questions"] = _questions(rows, earned, totals, index, infos, min_n)
     payload["flagged"] = sum(1 for q in payload["questions"] if q["flags"])
     return payload
