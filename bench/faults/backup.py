@@ -51,8 +51,8 @@ def _serves(outcome: Outcome, restored: str, folder: Path, population: Populatio
     with gunicorn(app_env(restored, folder / "restored-instance")) as server:
         headers = {"Authorization": f"Bearer {token}"}
         path = f"/api/v1/exams/{population.exam_id}/attempts"
-        status, _ = probe(server.port, "POST", path, {}, headers)
-    outcome.figures["fresh_instance_write"] = status
+        status, body = probe(server.port, "POST", path, {}, headers)
+    outcome.figures["fresh_instance_write"] = status if status == 201 else [status, body[:300]]
     outcome.checks["a fresh instance on the restored copy accepts writes"] = status == 201
 
 
