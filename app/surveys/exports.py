@@ -40,7 +40,7 @@ def _scoped(verified_only: bool, since: date | None) -> sa.Subquery:
     return responses_in_scope(verified_only=verified_only, since=since).subquery()
 
 
-def _questions(version_ids: Iterable[int]) -> list[tuple[str, SurveyQuestion]]:
+def questions_of_versions(version_ids: Iterable[int]) -> list[tuple[str, SurveyQuestion]]:
     """(version label, question) for the given versions, newest version first."""
     stmt = (
         sa.select(Questionnaire.code, QuestionnaireVersion.number, SurveyQuestion)
@@ -73,9 +73,10 @@ def _value(q: SurveyQuestion, choice: str, number: int | None, text: str | None)
 # --- responses: one row per response, one column per question key -----------------------
 
 
-def _response_rows(r: sa.Subquery, limit: int) -> list[sa.Row]:
+def response_select(r: sa.Subquery) -> sa.Select:
+    """One row per response of ``r`` with its unit and officer, newest months first."""
     month = (sa.extract("year", r.c.day), sa.extract("month", r.c.day))
-    stmt = (
+    return (
         sa.select(
             r.c.id,
             r.c.day,
@@ -89,12 +90,10 @@ def _response_rows(r: sa.Subquery, limit: int) -> list[sa.Row]:
         .join(Unit, Unit.id == r.c.unit_id)
         .outerjoin(Person, Person.id == r.c.officer_id)
         .order_by(month[0].desc(), month[1].desc(), Unit.path, r.c.id)
-        .limit(limit)
     )
-    return list(db.session.execute(stmt))
 
 
-def _answers_of(ids: list[str]) -> dict[str, list[sa.Row]]:
+def answers_of(ids: list[str]) -> dict[str, list[sa.Row]]:
     out: dict[str, list[sa.Row]] = {}
     for chunk in range(0, len(ids), 5000):
         stmt = sa.select(
@@ -117,7 +116,7 @@ def responses_table(
     At most ``MAX_RESPONSES[fmt]`` responses, the newest months first; a note says so.
     """
     limit = MAX_RESPONSES.get(fmt, MAX_RESPONSES["xlsx"])
-    rows = _response_rows(_scoped(verified_only, since), limit + 1)
+    rows = list(db.session.execute(response_select(_scoped(verified_only, since)).limit(limit + 1)))
     notes = []
     if len(rows) > limit:
         rows = rows[:limit]
@@ -125,32 +124,42 @@ def responses_table(
             f"Chỉ xuất {limit} phiếu của những tháng gần nhất; hãy lọc theo ngày "
             f"hoặc tải CSV (tối đa {MAX_RESPONSES['csv']} phiếu) để xuất phần còn lại."
         )
-    questions = _questions({row.version_id for row in rows})
-    by_id = {q.id: q for _v, q in questions}
-    keys = list(dict.fromkeys(q.key for _v, q in questions))
-    answers = _answers_of([row.id for row in rows])
-    body = []
-    for row in rows:
-        cells: dict[str, list[Any]] = {}
-        for a in answers.get(row.id, []):
-            q = by_id[a.question_id]
-            cells.setdefault(q.key, []).append(_value(q, a.choice, a.number, a.text))
-        body.append(
-            [
-                row.day.strftime("%m/%Y"),
-                row.name,
-                KIND_VI.get(str(row.channel_kind), str(row.channel_kind)),
-                bool(row.verified),
-                " ".join(p for p in (row.staff_code, row.full_name) if p),
-                *[_cell(cells.get(key)) for key in keys],
-            ]
-        )
-    head = ["Tháng", "Đơn vị", "Kênh", "Đã xác thực", "Công chức được đánh giá", *keys]
-    legend = [(version, q.key, q.qtype.value, q.text) for version, q in questions]
+    layout = ResponseLayout(questions_of_versions({row.version_id for row in rows}))
+    answers = answers_of([row.id for row in rows])
+    body = [layout.cells(row, answers.get(row.id, [])) for row in rows]
     return [
-        Table("Phiếu trả lời", head, body, notes=notes),
-        Table("Câu hỏi", ["Phiên bản phiếu", "Khóa", "Loại", "Nội dung"], legend),
+        Table("Phiếu trả lời", layout.head, body, notes=notes),
+        Table("Câu hỏi", LEGEND_HEAD, layout.legend),
     ]
+
+
+LEGEND_HEAD = ["Phiên bản phiếu", "Khóa", "Loại", "Nội dung"]
+
+
+class ResponseLayout:
+    """The columns of the responses table for a set of questions (one column per question
+    key, shared by versions), and how a response row and its answers fill them."""
+
+    def __init__(self, questions: list[tuple[str, SurveyQuestion]]):
+        self.by_id = {q.id: q for _v, q in questions}
+        self.keys = list(dict.fromkeys(q.key for _v, q in questions))
+        self.head = ["Tháng", "Đơn vị", "Kênh", "Đã xác thực", "Công chức được đánh giá"]
+        self.head += self.keys
+        self.legend = [(version, q.key, q.qtype.value, q.text) for version, q in questions]
+
+    def cells(self, row: sa.Row, answers: list[sa.Row]) -> list[Any]:
+        by_key: dict[str, list[Any]] = {}
+        for a in answers:
+            q = self.by_id[a.question_id]
+            by_key.setdefault(q.key, []).append(_value(q, a.choice, a.number, a.text))
+        return [
+            row.day.strftime("%m/%Y"),
+            row.name,
+            KIND_VI.get(str(row.channel_kind), str(row.channel_kind)),
+            bool(row.verified),
+            " ".join(p for p in (row.staff_code, row.full_name) if p),
+            *[_cell(by_key.get(key)) for key in self.keys],
+        ]
 
 
 def _cell(values: list[Any] | None) -> Any:
@@ -191,7 +200,7 @@ def distribution_table(*, verified_only: bool = False, since: date | None = None
     for row in counts:
         per_question.setdefault(row.question_id, []).append(row)
     body = []
-    for version, q in _questions(_versions_of(answered)):
+    for version, q in questions_of_versions(_versions_of(answered)):
         total = answered.get(q.id, 0)
         for choice, number, n in _ordered(q, per_question.get(q.id, []), total):
             pct = round(100 * n / total, 1) if total else None
