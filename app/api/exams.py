@@ -34,6 +34,7 @@ from app.models import utcnow
 PREFIX = ""
 blp = Blueprint("api_exams", __name__, description="Làm bài kiểm tra định kỳ")
 MAX_ANSWER_BYTES = 64 * 1024
+_START_BODY, _ANSWER_BODY = StartBody(), AnswerBody()  # built once: loading keeps no state
 
 
 def _fail(exc: attempts.AttemptError) -> ApiError:
@@ -78,7 +79,7 @@ def list_my_exams(args):
 @requires(Perm.EXAMS_TAKE)
 def start_attempt(exam_id: int):
     """Start the caller's attempt, or resume the one in progress."""
-    body = load_json_body(StartBody())
+    body = load_json_body(_START_BODY)
     exam = taking.exam_for_taker_or_404(exam_id)
     person = taking.current_person()
     try:
@@ -113,7 +114,7 @@ def save_answer(attempt_id: int, item_id: int):
     """Save one answer; ``seq`` must be the attempt's current value. Returns the new one."""
     if (request.content_length or 0) > MAX_ANSWER_BYTES:
         raise ApiError(413, "payload_too_large", "Câu trả lời quá dài.")
-    body = load_json_body(AnswerBody())
+    body = load_json_body(_ANSWER_BODY)
     options = {"keep_response": "response" not in body, "flagged": body.get("flagged")}
     fast = answer_store.save_answer_fast(
         attempt_id, current_user.person_id, item_id, body.get("response"), body["seq"], **options

@@ -206,8 +206,12 @@ def draw_for(exam: Exam, inputs: dict, seed: int) -> list[draw.Candidate]:
     """The form for ``exam`` given the draw inputs and ``seed`` (AttemptError if the bank
     cannot fill it). Deterministic: the same inputs and seed give the same form."""
     parsed = draw.parse_blueprint(exam.blueprint)
-    blueprint = pool.rows_for_position(parsed, pool.row_topics(parsed), inputs["position"])
-    candidates = pool.candidates_for(blueprint, inputs["position"])
+    topics = pool.row_topics(parsed)
+    blueprint = pool.rows_for_position(parsed, topics, inputs["position"])
+    kept = {r.topic_key for r in blueprint.rows}  # the rows this position sits
+    candidates = pool.candidates_for(
+        blueprint, inputs["position"], topics={k: t for k, t in topics.items() if k in kept}
+    )
     facility = {int(k): v for k, v in inputs.get("facility", {}).items()}
     if facility:
         candidates = [

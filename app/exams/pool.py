@@ -133,9 +133,11 @@ def candidates_for(
     blueprint: Blueprint,
     position: str | None,
     versions: list[Approved] | None = None,
+    topics: dict[int, Topic] | None = None,
 ) -> list[Candidate]:
-    """Candidates for ``blueprint``; ``position=None`` ignores position restrictions."""
-    topics = row_topics(blueprint)
+    """Candidates for ``blueprint``; ``position=None`` ignores position restrictions.
+    ``topics``: the rows' topics when the caller has read them already (``row_topics``)."""
+    topics = row_topics(blueprint) if topics is None else topics
     row_paths = sorted(((t.full_path, tid) for tid, t in topics.items()), reverse=True)
     fixed = set(blueprint.fixed)
     found: list[Candidate] = []
