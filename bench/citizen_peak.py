@@ -114,8 +114,10 @@ class Peak:
             return
 
         def rate() -> None:
-            body = {"idempotency_key": f"{rng.getrandbits(96):024x}"}
-            body["answers"] = answer(settings["questionnaire"], rng)
+            form = settings["questionnaire"]  # the body kiosk.js sends
+            body = {"channel_code": settings["channel_code"], "version_id": form["version_id"]}
+            body["idempotency_key"] = f"{rng.getrandbits(96):024x}"
+            body["answers"] = answer(form, rng)
             self.submit("kiosk", caller, body, then=next_rating)
 
         def next_rating() -> None:

@@ -134,3 +134,21 @@ def test_invalid_bodies_count_against_the_address_limit(client, surveys, monkeyp
     assert replies[2].headers["X-RateLimit-Remaining"] == "0"
     assert int(replies[3].headers["Retry-After"]) >= 1
     assert count_responses() == 1
+
+
+def test_kiosks_sending_only_their_token_are_separate_channels_for_bursts(
+    client, surveys, monkeypatch
+):
+    """Identical ratings at two kiosks are not one burst (nor one with dossier ratings)."""
+    monkeypatch.setitem(client.application.config, "SURVEY_BURST_LIMIT", "2 per 10 minutes")
+    monkeypatch.setitem(client.application.config, "SURVEY_KIOSK_MIN_INTERVAL", 0)
+    tokens = [kiosk_of(surveys, unit)[1] for unit in ("ST-LH", "ST-AN")]
+    flags = [
+        _post(client, token, key=f"burst-{n}-{token[:6]}").json["flagged_for_review"]
+        for n in range(2)
+        for token in tokens
+    ]
+    assert flags == [False, False, False, False]
+    third = _post(client, tokens[0], key="burst-third-0001")
+    assert third.json["flagged_for_review"] is True  # the third identical one at that kiosk
+    assert count_responses(flagged=True) == 1
