@@ -17,6 +17,7 @@ this module only builds their inputs and turns their dataclasses into a JSON pay
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict
 from typing import Any
 
@@ -198,19 +199,37 @@ def _test_level(
     return out
 
 
-def _version_rows(rows: ItemRows, n_attempts: int) -> list[tuple[int, np.ndarray | slice]]:
-    """(version, its rows) for every version. With a fixed form — every attempt holds the
-    same versions at positions 1..L, in order — a version's rows are every L-th row from
-    its position on (a slice: no sort, no index); otherwise they are grouped by version."""
+def _fixed_form(rows: ItemRows, n_attempts: int) -> list[int] | None:
+    """The version at each position when every attempt holds the same versions at positions
+    1..L, in order (rows sorted by attempt and position); None otherwise."""
     size = len(rows) // n_attempts if n_attempts else 0
-    if size and len(rows) == size * n_attempts:
-        grid = rows.version.reshape(n_attempts, size)
-        ends = rows.position.reshape(n_attempts, size)[:, [0, -1]]
-        if (ends == (1, size)).all() and (grid == grid[0]).all():
-            first = grid[0].tolist()
-            if len(set(first)) == size:
-                return [(v, slice(p, None, size)) for p, v in enumerate(first)]
-    return group_indices(rows.version)
+    if not size or len(rows) != size * n_attempts:
+        return None
+    grid = rows.version.reshape(n_attempts, size)
+    ends = rows.position.reshape(n_attempts, size)[:, [0, -1]]
+    if not ((ends == (1, size)).all() and (grid == grid[0]).all()):
+        return None
+    form = grid[0].tolist()
+    return form if len(set(form)) == size else None
+
+
+def _version_columns(
+    rows: ItemRows, earned: np.ndarray, totals: np.ndarray, index: np.ndarray
+) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """(version, credit, earned, choice, attempt total) over the attempts that saw each
+    version. A fixed form is one transposition of the [attempt, position] layout (no sort,
+    no gathers); random forms are grouped by version."""
+    form = _fixed_form(rows, totals.size)
+    if form is not None:
+        shape = (totals.size, len(form))
+        columns = [
+            np.ascontiguousarray(a.reshape(shape).T) for a in (rows.credit, earned, rows.choice)
+        ]
+        for p, version in enumerate(form):
+            yield version, columns[0][p], columns[1][p], columns[2][p], totals
+        return
+    for version, chunk in group_indices(rows.version):
+        yield version, rows.credit[chunk], earned[chunk], rows.choice[chunk], totals[index[chunk]]
 
 
 def _questions(
@@ -222,15 +241,12 @@ def _questions(
     min_n: int,
 ) -> list[dict[str, Any]]:
     """One entry per version; ``totals`` per attempt, ``index`` the attempt of each row."""
-    entries = []
-    for version, chunk in _version_rows(rows, totals.size):
-        total = totals if isinstance(chunk, slice) else totals[index[chunk]]
-        credit, earned_here, codes = (
-            np.ascontiguousarray(column[chunk]) for column in (rows.credit, earned, rows.choice)
+    entries = [
+        question_entry(infos[version], credit, total - earned_here, codes, total, min_n)
+        for version, credit, earned_here, codes, total in _version_columns(
+            rows, earned, totals, index
         )
-        entries.append(
-            question_entry(infos[version], credit, total - earned_here, codes, total, min_n)
-        )
+    ]
     return sorted(entries, key=lambda e: (e["label"], e["number"]))
 
 
