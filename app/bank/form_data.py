@@ -6,7 +6,8 @@ the author sees it next to the options and keeps everything typed.
 
 from __future__ import annotations
 
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
 from app.bank.formats.common import format_number, parse_number, percent_to_credit
 from app.bank.formats.model import (
@@ -107,19 +108,30 @@ def _true_false(form: QuestionForm) -> list[Option]:
     ]
 
 
+E = TypeVar("E", bound=Enum)
+
+
+def _choice(kind: type[E], value: str | None, default: E | None) -> E | None:
+    """The member a select names; ``default`` for a forged value (the form reports it)."""
+    try:
+        return kind(value) if value else default
+    except ValueError:
+        return default
+
+
 def question_from_form(form: QuestionForm, topic_path: str) -> tuple[QuestionData, Errors]:
     """The question the form describes (whatever its state) and the row errors found."""
     errors: Errors = {}
-    qtype = QuestionType(form.qtype.data or QuestionType.SINGLE_CHOICE.value)
+    qtype = _choice(QuestionType, form.qtype.data, QuestionType.SINGLE_CHOICE)
     q = QuestionData(
         type=qtype,
         stem=form.stem.data or "",
-        stem_format=TextFormat(form.stem_format.data or "html"),
+        stem_format=_choice(TextFormat, form.stem_format.data, TextFormat.HTML),
         name=form.name.data or "",
         external_id=form.external_id.data or "",
         general_feedback=form.general_feedback.data or "",
         topic=topic_path,
-        difficulty=Difficulty(form.difficulty.data) if form.difficulty.data else None,
+        difficulty=_choice(Difficulty, form.difficulty.data, None),
         tags=split_list(form.tags.data),
         positions=split_list(form.positions.data),
         sources=_sources(form),
