@@ -67,7 +67,7 @@ def live_markup(html: str, rich: bool) -> list[str]:
 
 def check_page(client, url: str, marker: str) -> list[str]:
     """Problems of one page; question pages show the stem as sanitised rich text."""
-    response = client.get(url)
+    response = client.get(url, follow_redirects=True)
     if response.status_code != 200:
         return [f"{url}: {response.status_code}"]
     html = response.get_data(as_text=True)
