@@ -53,6 +53,7 @@ __all__ = [  # the version facts are re-exported for the modules that read them 
 ]
 CHOICE_NONE, CHOICE_BLANK = -1, 0
 SLOTS = 1 << 16  # positions per attempt in a slot key
+GROUP_ATTEMPTS = 256  # attempts whose items PostgreSQL packs into one row (see sql_arrays)
 NULL_CREDIT = -1.0e300  # a NULL credit as fetched (``np.fromiter`` takes no None): NaN
 
 
@@ -137,8 +138,11 @@ def _slot_key() -> sa.ColumnElement[int]:
     return sa.cast(AttemptItem.attempt_id, sa.BigInteger) * SLOTS + AttemptItem.position
 
 
-def _marks(where: sa.ColumnElement[bool], with_totals: bool) -> dict[str, np.ndarray]:
-    """The marks columns of the selected items (exam, score and max score with totals)."""
+def _marks(
+    where: sa.ColumnElement[bool], with_totals: bool, ordered: bool
+) -> dict[str, np.ndarray]:
+    """The marks columns of the selected items (exam, score and max score with totals),
+    sorted by slot key if ``ordered`` (and not already so)."""
     columns: dict[str, Any] = {
         "key": _slot_key(),
         "version": AttemptItem.version_id,
@@ -149,8 +153,12 @@ def _marks(where: sa.ColumnElement[bool], with_totals: bool) -> dict[str, np.nda
         columns["exam"] = Attempt.exam_id
         columns["score"] = sa.func.coalesce(Attempt.score, 0.0)
         columns["max_score"] = sa.func.coalesce(Attempt.max_score, 0.0)
-    data = numeric_columns(_finished(where).add_columns(*columns.values()))
+    stmt = _finished(where).add_columns(*columns.values())
+    data = numeric_columns(stmt, group_by=AttemptItem.attempt_id // GROUP_ATTEMPTS)
     out = dict(zip(columns, data, strict=True))
+    if ordered and not _increasing(out["key"]):
+        order = np.argsort(out["key"], kind="stable")  # sorted runs: a merge, mostly
+        out = {name: values[order] for name, values in out.items()}
     for name in ("key", "version", "exam"):
         if name in out:
             out[name] = out[name].astype(np.int64)
@@ -238,7 +246,7 @@ def _increasing(keys: np.ndarray) -> bool:
 
 
 def _item_rows(where: sa.ColumnElement[bool], with_totals: bool, exam_id: int = 0) -> ItemRows:
-    rows = _marks(where, with_totals)
+    rows = _marks(where, with_totals, ordered=not with_totals)
     key = rows.pop("key")
     n = key.size
     if not with_totals:
@@ -260,10 +268,6 @@ def load_exam_rows(exam_id: int) -> ItemRows:
     here only if the database did not return them so: numpy sorts 6 million keys faster
     than the database's temporary B-tree, and usually they come in that order anyway)."""
     rows = _item_rows(Attempt.exam_id == exam_id, with_totals=False, exam_id=exam_id)
-    if len(rows):
-        key = rows.attempt * (int(rows.position.max()) + 1) + rows.position
-        if not _increasing(key):
-            rows = rows.take(np.argsort(key, kind="stable"))
     return _void(rows, voided_pairs(exam_ids=[exam_id]))
 
 

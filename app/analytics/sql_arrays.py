@@ -8,7 +8,13 @@ DBAPI connection, inside its transaction:
   PostgreSQL, which streams; a plain cursor on SQLite, which steps lazily);
 * :func:`numeric_columns` — numbers only, as one float array per column: each chunk of
   tuples goes through ``np.fromiter`` over the chained values, so no Python statement runs
-  per row.
+  per row. On PostgreSQL, given a ``group_by`` expression (a few hundred groups), each row
+  is packed into a record of big-endian float8 values (``float8send``), the records are
+  concatenated per group (``string_agg``) and read with ``np.frombuffer``: a few hundred
+  rows cross the driver instead of millions, which is where the time went. For 6 million
+  items this took 5.0 s against 15.7 s for the tuples and 7.6 s for the floor (the plain
+  ordered scan), one after the other at load 7; ``array_agg`` per column took 9.4 s. The
+  groups come back in order, each group's rows in the order the database scanned them.
 
 Tried and left out: PostgreSQL's ``COPY … TO STDOUT (FORMAT BINARY)`` read with
 ``np.frombuffer`` was no faster on 300,000 rows (psycopg hands COPY data over one row at a
@@ -21,6 +27,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from itertools import chain
+from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
@@ -28,6 +35,7 @@ import sqlalchemy as sa
 from app.extensions import db
 
 CHUNK = 10_000  # rows per fetch (PostgreSQL fetched 50,000 at a time more slowly)
+GROUP_WORK_MEM = "256MB"  # the grouping's hash table, for this one statement
 
 
 def _sql(connection: sa.Connection, stmt: sa.Select) -> str:
@@ -49,9 +57,18 @@ def tuple_chunks(stmt: sa.Select) -> Iterator[list[tuple]]:
         cursor.close()
 
 
-def numeric_columns(stmt: sa.Select) -> list[np.ndarray]:
+def numeric_columns(
+    stmt: sa.Select, group_by: sa.ColumnElement[Any] | None = None
+) -> list[np.ndarray]:
     """One float array per column of ``stmt``, whose columns must be numbers and never NULL
-    (coalesce them). Integers are exact up to 2**53."""
+    (coalesce them). Integers are exact up to 2**53. With ``group_by``, PostgreSQL returns
+    the rows grouped by it (see the module docstring).
+
+    Raises ``ValueError`` if PostgreSQL's binary arrays are not what was expected.
+    """
+    connection = db.session.connection()
+    if group_by is not None and connection.dialect.name == "postgresql":
+        return _grouped(connection, stmt, group_by)
     width = len(stmt.selected_columns)
     columns: list[list[np.ndarray]] = [[np.zeros(0)] for _ in range(width)]
     for chunk in tuple_chunks(stmt):
@@ -59,3 +76,30 @@ def numeric_columns(stmt: sa.Select) -> list[np.ndarray]:
         for i, column in enumerate(flat.reshape(-1, width).T):
             columns[i].append(column.copy())  # contiguous, copied while still in cache
     return [np.concatenate(parts) for parts in columns]
+
+
+def _grouped(
+    connection: sa.Connection, stmt: sa.Select, group_by: sa.ColumnElement[Any]
+) -> list[np.ndarray]:
+    """The rows of ``stmt`` as big-endian float8 records, concatenated per group."""
+    record = sa.func.float8send(sa.cast(stmt.selected_columns[0], sa.Float))
+    for column in list(stmt.selected_columns)[1:]:
+        record = record.op("||")(sa.func.float8send(sa.cast(column, sa.Float)))
+    blob = sa.func.string_agg(record, sa.literal_column("''::bytea"))
+    grouped = stmt.with_only_columns(blob, sa.func.count(), maintain_column_froms=True)
+    grouped = grouped.group_by(group_by).order_by(group_by)
+    previous = connection.exec_driver_sql("SHOW work_mem").scalar()
+    connection.exec_driver_sql(f"SET LOCAL work_mem = '{GROUP_WORK_MEM}'")
+    try:
+        blobs, count = [], 0
+        for chunk in tuple_chunks(grouped):
+            blobs.extend(row[0] for row in chunk)
+            count += sum(row[1] for row in chunk)
+    finally:
+        connection.exec_driver_sql(f"SET LOCAL work_mem = '{previous}'")
+    width = len(stmt.selected_columns)
+    values = np.frombuffer(b"".join(blobs), dtype=">f8")
+    if values.size != count * width:  # a NULL value would have dropped its whole row
+        raise ValueError(f"{values.size // width} of {count} rows read: a NULL column?")
+    native = values.reshape(-1, width).astype(float)  # one pass to native byte order
+    return list(np.ascontiguousarray(native.T))  # one transposition: a row per column
