@@ -12,6 +12,7 @@ sanitised by nh3, so a ``<script>`` there disappears; everywhere else the text i
 from __future__ import annotations
 
 import io
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -19,7 +20,7 @@ import yaml
 
 from app.extensions import db
 from app.models import RubricVersion
-from tests.helpers import api_token, login, unit_id
+from tests.helpers import api_token, login, post_form, unit_id
 from tests.security.world import World
 
 PAYLOADS = [
@@ -90,6 +91,22 @@ def _question(client, author, topic: str, payload: str) -> int:
     response = client.post("/api/v1/bank/questions", json=body, headers=author)
     assert response.status_code == 201, response.json
     return response.json["id"]
+
+
+def _edited(app, topic_id: int, payload: str) -> int:
+    """The question written in the HTML editor (the page's own form); returns its id."""
+    browser = app.test_client()
+    login(browser, "author")
+    data = {
+        "qtype": "single_choice", "topic_id": str(topic_id), "stem": payload,
+        "options-0-text": payload, "options-0-credit": "100", "options-0-feedback": payload,
+        "options-1-text": "Không", "options-1-credit": "0", "save": "1", "tf_answer": "true",
+        "difficulty": "",
+    }  # fmt: skip
+    response = post_form(browser, "/bank/questions/new", data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 302, re.findall(r"invalid-feedback[^>]*>([^<]+)", page)
+    return int(response.headers["Location"].rstrip("/").split("/")[-1])
 
 
 def _imported(client, author, topic: str, payload: str, marker: str) -> None:
@@ -166,13 +183,17 @@ def test_payload_is_never_live_markup(app, client, world: World, payload: str) -
     admin, author = api_token(client, "admin"), api_token(client, "author")
     topic = client.get("/api/v1/bank/questions", headers=author).json["items"][0]["topic"]
     question = _question(client, author, topic, payload)
+    edited = _edited(app, world.args["in"]["topic_id"], payload)
     _imported(client, author, topic, payload, marker)
     unit, person = _org(client, admin, payload, marker)
     _citizens(client, world, payload)
     _sheet_note(client, world, payload)
     _decision(client, world, payload)
     pages = {
-        "author": [f"/bank/questions/{question}", f"/bank/questions?q={marker}"],
+        "author": [
+            f"/bank/questions/{question}", f"/bank/questions/{edited}",
+            f"/bank/questions/{edited}/edit", f"/bank/questions?q={marker}",
+        ],
         "admin": [
             "/org/units", f"/org/units/{unit}", f"/org/people?q={marker}",
             f"/org/people/{person}", "/surveys/comments", "/surveys/feedback",
