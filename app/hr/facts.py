@@ -18,7 +18,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from app.analytics import rates
 from app.analytics.satisfaction_counts import count_rows
@@ -34,6 +33,7 @@ from app.models import (
     Sheet,
     SheetState,
     SurveyQuestion,
+    Unit,
 )
 from app.models.assessments import RubricVersion
 from app.surveys.queries import ResponseFilter
@@ -185,10 +185,14 @@ def officer_ratings(period: Period, people: Roster | list[int]) -> dict[int, tup
 
 
 def load_people(person_ids: list[int]) -> dict[int, Person]:
-    """The people of ``person_ids`` with their units (in chunks: one query per thousands)."""
+    """The people of ``person_ids`` (in chunks of thousands). Every unit is loaded first, in
+    one query: ``person.unit`` is then found in the session without a query of its own."""
     found: dict[int, Person] = {}
+    if person_ids:
+        db.session.scalars(sa.select(Unit)).all()  # a few hundred rows, kept by the session
     for start in range(0, len(person_ids), ID_LIST_MAX):
         chunk = person_ids[start : start + ID_LIST_MAX]
-        stmt = sa.select(Person).options(selectinload(Person.unit)).where(Person.id.in_(chunk))
-        found.update((p.id, p) for p in db.session.scalars(stmt))
+        found.update(
+            (p.id, p) for p in db.session.scalars(sa.select(Person).where(Person.id.in_(chunk)))
+        )
     return found

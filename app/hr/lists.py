@@ -38,7 +38,7 @@ from app.hr.facts import (
     load_people,
     officer_ratings,
 )
-from app.hr.verdicts import Outcome, Verdict, VerdictTable, verdict_table
+from app.hr.verdicts import Outcome, Verdict, verdict_table
 from app.models import (
     CaseKind,
     HrCase,
@@ -151,12 +151,6 @@ def ratings_of(counts: tuple[int, int] | None, policy: Policy) -> Ratings | None
     return Ratings(n, ok, wilson_interval(ok, n), below)
 
 
-def met_periods(table: VerdictTable, person_id: int, window: list[Period]) -> list[Period]:
-    """The periods of ``window`` (the latest first, taken as met) in which the person met the
-    requirement, newest first."""
-    return [window[0], *(p for p in window[1:] if table.meets(person_id, p.id))]
-
-
 def commendation_candidates(
     period: Period, people: Roster | Sequence[Person], policy: Policy | None = None
 ) -> list[Entry]:
@@ -168,15 +162,13 @@ def commendation_candidates(
     older = window_periods(period, policy.window)[1:] if policy.min_periods > 1 else []
     window = [period, *older]
     table = verdict_table([p.id for p in window], roster)
-    with_results = table.people_with_results(period.id)
+    meeting = {p.id: table.meeting(p.id) for p in window}
     met: dict[int, list[Period]] = {}
     for pid in roster.person_ids:
-        if (
-            pid in with_results
-            and table.meets(pid, period.id)
-            and len(found := met_periods(table, pid, window)) >= policy.min_periods
-        ):
-            met[pid] = found
+        if pid in meeting[period.id]:
+            found = [period, *(p for p in older if pid in meeting[p.id])]
+            if len(found) >= policy.min_periods:
+                met[pid] = found
     chosen = list(met)
     persons = load_people(chosen)
     percents = knowledge_percents(period, chosen, roster)
@@ -214,11 +206,17 @@ def reassignment_reviews(
     table = verdict_table([period.id], roster)
     ratings = {pid: ratings_of(c, policy) for pid, c in officer_ratings(period, roster).items()}
     listed: list[tuple[int, list[str], bool]] = []  # person, reasons, only missing
+    judged: dict[tuple, tuple[list[str], bool]] = {}  # a few distinct cases, judged once
     for pid in roster.person_ids:
         parts, meets = table.judged(pid, period.id)
-        reasons = _review_reasons(parts, meets, ratings.get(pid))
-        if reasons or (not meets and Outcome.MISSING in parts.values()):
-            listed.append((pid, reasons, not reasons))
+        rated = ratings.get(pid)
+        case = (id(parts), rated is not None and rated.below)
+        if case not in judged:
+            reasons = _review_reasons(parts, meets, rated)
+            judged[case] = reasons, not meets and Outcome.MISSING in parts.values()
+        reasons, missing = judged[case]
+        if reasons or missing:
+            listed.append((pid, list(reasons), not reasons))
     ids = [pid for pid, _r, _m in listed]
     persons, percents = load_people(ids), knowledge_percents(period, ids, roster)
     result = Reviews([], [])

@@ -160,11 +160,11 @@ class VerdictTable:
     def of(self, person_id: int, period_id: int) -> dict[str, Outcome]:
         return dict(self.judged(person_id, period_id)[0])
 
-    def people_with_results(self, period_id: int) -> set[int]:
-        """People with a knowledge or communication component in the period (the only ones
-        who can meet the requirement)."""
-        keys = (*self.knowledge, *self.communication)
-        return {pid for pid, per in keys if per == period_id}
+    def meeting(self, period_id: int) -> set[int]:
+        """The people who meet the requirement in the period: only people with a knowledge
+        or communication component can, so only those are judged."""
+        keys = {pid for pid, per in (*self.knowledge, *self.communication) if per == period_id}
+        return {pid for pid in keys if self.judged(pid, period_id)[1]}
 
     def meets(self, person_id: int, period_id: int) -> bool:
         return self.judged(person_id, period_id)[1]
