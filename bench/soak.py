@@ -118,6 +118,7 @@ def report(r: dict) -> None:
         f"soak {r['minutes']} min on {r['database']} ({r['rate_limits']} limits), "
         f"{r['mix']}, think {r['think_s']} s: {r['requests']} requests, "
         f"{r['requests_per_s']}/s, 5xx/no answer {r['server_errors']}, retries {r['retries']}"
+        f", keep-alive resends {r['stale_keepalive_resends']}"
     )
     print(f"{'kind':14} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  statuses")
     for kind, k in r["kinds"].items():

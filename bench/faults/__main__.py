@@ -34,6 +34,7 @@ SCENARIOS = {
 SHOWN = ("fault_s", "failed_requests", "last_failure_after_lift_s", "acked_answers")
 SHOWN += ("lost_answers", "duplicate_answers", "acked_citizen_responses")
 SHOWN += ("lost_citizen_responses", "duplicate_citizen_responses", "retries")
+SHOWN += ("stale_keepalive_resends",)
 
 
 def run_one(name: str) -> Outcome:

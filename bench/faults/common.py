@@ -87,6 +87,7 @@ def judge(outcome: Outcome, tally: Tally, url: str, population: Population, time
             "requests": summary["requests"],
             "retries": summary["retries"],
             "gave_up": summary["gave_up"],
+            "stale_keepalive_resends": summary["stale_keepalive_resends"],
             "unexpected": summary["unexpected"],
             "confirmed_after_retry": summary["confirmed_after_retry"],
             "kinds": summary["kinds"],

@@ -45,6 +45,7 @@ class Tally:
     events: list[tuple[float, str, bool]] = field(default_factory=list)  # (t, kind, ok)
     retries: Counter = field(default_factory=Counter)
     gave_up: Counter = field(default_factory=Counter)
+    stale_resends: Counter = field(default_factory=Counter)  # see Http.send
     unexpected: Counter = field(default_factory=Counter)  # final answers that are not success
     confirmed_after_retry: int = 0  # a save applied although its answer never arrived
     acked: Acked = field(default_factory=Acked)
@@ -83,6 +84,7 @@ class Tally:
             ),
             "retries": dict(self.retries),
             "gave_up": dict(self.gave_up),
+            "stale_keepalive_resends": dict(self.stale_resends),
             "unexpected": dict(self.unexpected),
             "confirmed_after_retry": self.confirmed_after_retry,
         }
@@ -100,6 +102,8 @@ class Tally:
 
 
 IDLE_S = 1.5  # gunicorn closes a keep-alive connection idle for 2 s
+STALE_S = 1.0  # idle this long, a connection the server drops was dropped for idleness
+CLOSED_BY_SERVER = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
 
 
 class Http:
@@ -109,6 +113,7 @@ class Http:
         self.port, self.headers = port, headers or {}
         self.conn: http.client.HTTPConnection | None = None
         self.used = 0.0
+        self.stale_resends = 0
 
     def send(self, method: str, path: str, body=None, headers=None) -> tuple[int, object]:
         sent = {**self.headers, **(headers or {})}
@@ -116,8 +121,21 @@ class Http:
         if body is not None:
             data = json.dumps(body)
             sent["Content-Type"] = "application/json"
-        if time.monotonic() - self.used > IDLE_S:
+        idle = time.monotonic() - self.used
+        if idle > IDLE_S:
             self.close()  # the server may be closing it right now: not a fault to count
+        reused = self.conn is not None and idle > STALE_S
+        try:
+            return self._exchange(method, path, data, sent)
+        except CLOSED_BY_SERVER:
+            if not reused:
+                raise
+        # A keep-alive connection the server closed as idle just as we sent on it (a late
+        # thread on a busy machine): the request was never read. Resend once, uncounted.
+        self.stale_resends += 1
+        return self._exchange(method, path, data, sent)
+
+    def _exchange(self, method: str, path: str, data, sent) -> tuple[int, object]:
         try:
             if self.conn is None:
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
@@ -152,11 +170,13 @@ class Caller:
         give_up_at, pause = time.monotonic() + self.retry_s, 0.1
         self.retried = False
         while True:
-            start = time.perf_counter()
+            start, stale = time.perf_counter(), self.http.stale_resends
             try:
                 status, data = self.http.send(method, path, body, headers)
             except (OSError, http.client.HTTPException):
                 status, data = None, None
+            if self.http.stale_resends != stale:
+                self.tally.count(self.tally.stale_resends, kind)
             self.tally.record(kind, status, (time.perf_counter() - start) * 1000)
             if status is not None and status not in RETRY_STATUSES:
                 return status, data
