@@ -2,8 +2,9 @@
 
 Each payload goes in through the real entry points (the API the editor's page also calls, an
 imported YAML file, the citizens' public API) as a question stem and option, a unit name, a
-person's name, a survey comment, a citizen's feedback and contact name, a rubric note on a
-scoring sheet and an HR decision's reason. Every page that shows the text must show its marker
+person's name, a survey comment, a citizen's feedback and contact name, a rubric's name,
+criteria and level texts, a reviewer's note returning it, a note on a scoring sheet and an HR
+decision's reason. Every page that shows the text must show its marker
 (so the check is not vacuous) and contain no live markup from it: no element, attribute or URL
 the payload carried, and ``{{7*7}}`` never rendered as 49. Rich text (question stems) is
 sanitised by nh3, so a ``<script>`` there disappears; everywhere else the text is escaped.
@@ -16,10 +17,11 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+import sqlalchemy as sa
 import yaml
 
 from app.extensions import db
-from app.models import RubricVersion
+from app.models import Feedback, RubricVersion
 from tests.helpers import api_token, login, post_form, unit_id
 from tests.security.world import World
 
@@ -33,6 +35,10 @@ PAYLOADS = [
     "X7 \uff1cscript\uff1ealert('x7')\uff1c/script\uff1e "
     "e\u0301 <i\u0301mg src=x onerror=alert('x7')>",
 ]
+
+
+TOKEN_USERS = ("admin", "author", "reviewer", "assessor", "hr")
+TOKENS: dict[str, dict[str, str]] = {}
 
 
 class LiveMarkup(HTMLParser):
@@ -158,7 +164,7 @@ def _citizens(client, w: World, payload: str) -> None:
 
 
 def _sheet_note(client, w: World, payload: str) -> None:
-    assessor = api_token(client, "assessor")
+    assessor = TOKENS["assessor"]
     sheet = client.get(f"/api/v1/assessments/sheets/{w.args['in']['sheet_id']}", headers=assessor)
     assert sheet.status_code == 200
     key = db.session.get(RubricVersion, w.args["in"]["rubric_version_id"]).criteria[0]["key"]
@@ -169,10 +175,29 @@ def _sheet_note(client, w: World, payload: str) -> None:
     assert response.status_code == 200, response.json
 
 
+def _rubric(client, payload: str, marker: str) -> int:
+    """A rubric whose name, criterion and level texts are the payload, submitted by the
+    author and returned by the reviewer with the payload as the review note."""
+    author, reviewer = TOKENS["author"], TOKENS["reviewer"]
+    levels = [{"score": s, "descriptor": f"{payload} {s}"} for s in range(3)]
+    body = {
+        "code": f"xss-{marker.lower()}", "name": payload, "sources": [],
+        "criteria": [{"key": "tc-1", "title": payload, "weight": 1, "levels": levels}],
+    }  # fmt: skip
+    created = client.post("/api/v1/assessments/rubrics", json=body, headers=author)
+    assert created.status_code == 201, created.json
+    version = created.json["versions"][-1]["id"]
+    url = f"/api/v1/assessments/rubric-versions/{version}"
+    assert client.post(f"{url}/submit", json={}, headers=author).status_code == 200
+    returned = client.post(f"{url}/return", json={"note": payload}, headers=reviewer)
+    assert returned.status_code == 200, returned.json
+    return created.json["id"]
+
+
 def _decision(client, w: World, payload: str) -> None:
     response = client.post(
         f"/api/v1/hr/cases/{w.args['in']['case_id']}/decisions",
-        json={"decision": "commend", "reason": payload}, headers=api_token(client, "hr"),
+        json={"decision": "commend", "reason": payload}, headers=TOKENS["hr"],
     )  # fmt: skip
     assert response.status_code == 201, response.json
 
@@ -180,7 +205,9 @@ def _decision(client, w: World, payload: str) -> None:
 @pytest.mark.parametrize("payload", PAYLOADS, ids=[p[:2] for p in PAYLOADS])
 def test_payload_is_never_live_markup(app, client, world: World, payload: str) -> None:
     marker = payload[:2]
-    admin, author = api_token(client, "admin"), api_token(client, "author")
+    # one token per account (the token endpoint is rate limited)
+    TOKENS.update({name: api_token(client, name) for name in TOKEN_USERS})
+    admin, author = TOKENS["admin"], TOKENS["author"]
     topic = client.get("/api/v1/bank/questions", headers=author).json["items"][0]["topic"]
     question = _question(client, author, topic, payload)
     edited = _edited(app, world.args["in"]["topic_id"], payload)
@@ -189,6 +216,8 @@ def test_payload_is_never_live_markup(app, client, world: World, payload: str) -
     _citizens(client, world, payload)
     _sheet_note(client, world, payload)
     _decision(client, world, payload)
+    rubric = _rubric(client, payload, marker)
+    feedback = db.session.scalar(sa.select(Feedback.id).where(Feedback.body.startswith(marker)))
     pages = {
         "author": [
             f"/bank/questions/{question}", f"/bank/questions/{edited}",
@@ -197,13 +226,14 @@ def test_payload_is_never_live_markup(app, client, world: World, payload: str) -
         "admin": [
             "/org/units", f"/org/units/{unit}", f"/org/people?q={marker}",
             f"/org/people/{person}", "/surveys/comments", "/surveys/feedback",
-            "/analytics/satisfaction/comments",
+            f"/surveys/feedback/{feedback}", "/analytics/satisfaction/comments",
         ],
         "assessor": [
             f"/assessments/rounds/{world.args['in']['round_id']}/people/"
             f"{world.args['in']['round_person_id']}/sheet"
         ],
         "hr": [f"/hr/cases/{world.args['in']['case_id']}", "/hr/verdicts"],
+        "reviewer": [f"/assessments/rubrics/{rubric}", "/assessments/rubrics"],
     }  # fmt: skip
     problems = []
     for username, urls in pages.items():
