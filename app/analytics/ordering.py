@@ -18,8 +18,9 @@ RANGE_PER_VALUE = 4
 RANGE_ALLOWANCE = 4096
 
 
-def _whole_range(values: np.ndarray) -> tuple[int, int] | None:
-    """(min, max) when every value is a whole number in a range worth counting, else None."""
+def _whole_numbers(values: np.ndarray) -> tuple[np.ndarray, int, int] | None:
+    """(values as ints, min, max) when every value is a whole number in a range worth
+    counting, else None."""
     if values.size == 0:
         return None
     low, high = float(values.min()), float(values.max())
@@ -27,19 +28,20 @@ def _whole_range(values: np.ndarray) -> tuple[int, int] | None:
         return None
     if high - low > RANGE_PER_VALUE * values.size + RANGE_ALLOWANCE:
         return None
-    if not np.array_equal(values, np.floor(values)):
+    whole = values.astype(np.intp)
+    if not (whole == values).all():
         return None
-    return int(low), int(high)
+    return whole, int(low), int(high)
 
 
 def sorted_values(values: np.ndarray) -> np.ndarray:
     """``values`` (1-D floats) sorted ascending — the same array ``np.sort`` returns."""
     values = np.asarray(values, dtype=float)
-    bounds = _whole_range(values)
-    if bounds is None:
+    found = _whole_numbers(values)
+    if found is None:
         return np.sort(values)
-    low, high = bounds
-    counts = np.bincount((values - low).astype(np.intp), minlength=high - low + 1)
+    whole, low, high = found
+    counts = np.bincount(whole - low, minlength=high - low + 1)
     return np.repeat(np.arange(low, high + 1, dtype=float), counts)
 
 
