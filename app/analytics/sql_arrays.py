@@ -63,10 +63,11 @@ def numeric_columns(
     stmt: sa.Select, group_by: sa.ColumnElement[Any] | None = None
 ) -> list[np.ndarray]:
     """One float array per column of ``stmt``, whose columns must be numbers and never NULL
-    (coalesce them). Integers are exact up to 2**53. With ``group_by``, PostgreSQL returns
-    the rows grouped by it (see the module docstring).
+    (coalesce them: the tuples read a NULL as NaN, the packed PostgreSQL path refuses it).
+    Integers are exact up to 2**53. With ``group_by``, PostgreSQL returns the rows grouped
+    by it (see the module docstring).
 
-    Raises ``ValueError`` if PostgreSQL's binary arrays are not what was expected.
+    Raises ``ValueError`` if a packed row was dropped (a NULL column) on PostgreSQL.
     """
     connection = db.session.connection()
     if group_by is not None and connection.dialect.name == "postgresql":

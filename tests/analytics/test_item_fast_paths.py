@@ -3,8 +3,9 @@
 Item analysis at province scale avoids per-row Python and per-item copies: a counting sort
 for whole-number marks, grouping by radix sort, alpha-if-deleted from known variances,
 distractor tables by ``bincount`` over integer choice codes, choices decoded once per
-(layout, response) pair and matched to their rows by key. Each is checked here against the
-plain computation it replaces, on data that reaches both its fast and its fallback branch.
+(layout, response) pair and matched to their rows by key, PostgreSQL's items packed per
+group of attempts. Each is checked here against the plain computation it replaces, on data
+that reaches both its fast and its fallback branch.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 
 import numpy as np
 import pytest
+import sqlalchemy as sa
 
 from app.analytics import exam_data, item_cache
 from app.analytics.distractors import coded_distractor_analysis, distractor_analysis
@@ -22,7 +24,9 @@ from app.analytics.exam_versions import VersionInfo
 from app.analytics.intervals import cronbach_alpha
 from app.analytics.items import analyse_items
 from app.analytics.ordering import group_indices, sorted_values
+from app.analytics.sql_arrays import numeric_columns
 from app.extensions import db
+from app.models import Attempt, AttemptItem
 from tests.analytics.item_factories import choice_versions, insert_attempts
 from tests.exams.admin_helpers import make_exam
 
@@ -160,3 +164,43 @@ def test_unscored_item_is_left_out_of_its_question_and_scores_nothing(demo_bank)
     filled = np.array([[0.0 if m is None else m for m in row] for row in marks])
     assert payload["test"]["mean"] == pytest.approx(filled.sum(axis=1).mean())
     assert payload["test"]["alpha"] == pytest.approx(analyse_items(filled).test.alpha)
+
+
+def test_numeric_columns_packed_per_group_are_the_plain_rows(demo_bank):
+    exam = make_exam(shuffle_questions=False)
+    versions = choice_versions(3)
+    marks = [[1, 0.5, 0], [0, 1, 1], [0.25, 0, 1], [1, 1, 1], [0, 0, 0]]
+    insert_attempts(exam, [versions] * len(marks), marks)
+    stmt = (
+        sa.select(
+            AttemptItem.attempt_id * 1000 + AttemptItem.position,
+            AttemptItem.version_id,
+            AttemptItem.credit,
+            AttemptItem.mark,
+        )
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .where(Attempt.exam_id == exam.id)
+    )
+    expected = sorted(tuple(map(float, row)) for row in db.session.execute(stmt))
+    # groups of two attempts: on PostgreSQL the rows come packed, a few per group
+    columns = numeric_columns(stmt, group_by=AttemptItem.attempt_id // 2)
+    assert sorted(zip(*(c.tolist() for c in columns), strict=True)) == expected
+    db.session.rollback()
+
+
+def test_numeric_columns_never_drop_a_row_with_a_null(demo_bank):
+    """A NULL would drop its whole packed record on PostgreSQL: refused there; the tuples
+    of SQLite read it as NaN. Either way no row goes missing without a word."""
+    exam = make_exam(shuffle_questions=False)
+    versions = choice_versions(2)
+    insert_attempts(exam, [versions], [[1, None]])
+    stmt = sa.select(AttemptItem.position, AttemptItem.credit).where(
+        AttemptItem.version_id.in_([v.id for v in versions])
+    )
+    try:
+        position, credit = numeric_columns(stmt, group_by=AttemptItem.attempt_id)
+    except ValueError as exc:
+        assert "NULL" in str(exc)
+    else:
+        assert sorted(position.tolist()) == [1.0, 2.0] and np.isnan(credit).sum() == 1
+    db.session.rollback()
