@@ -247,7 +247,7 @@ def item_analysis_compute(ctx: Context) -> object:
     target=False,
 )
 def item_page_cold(ctx: Context) -> int:
-    ctx.loaded.clear()  # the compute measurement's arrays: not needed any more
+    ctx.loaded.pop("exam", None)  # the compute measurement's arrays: not needed any more
     return _page(ctx, "analytics.view_exam_items", exam_id=ctx.exam_id)
 
 
