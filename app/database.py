@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -80,7 +81,28 @@ def _write_lock(conn: Any) -> threading.RLock:
     return _WRITE_LOCKS.setdefault(str(conn.engine.url.database), threading.RLock())
 
 
+# Execution option of a connection that only reads (``read_connection``): on SQLite its
+# transaction is a plain deferred BEGIN, which in WAL mode takes no lock at all.
+READ_ONLY = "osa_read_only"
+
+
+@contextlib.contextmanager
+def read_connection(engine: Engine) -> Iterator[sa.Connection]:
+    """A connection of its own, for reads outside the session's transaction.
+
+    On SQLite it never takes the write lock, so a read that need not be in the writer's
+    transaction does not lengthen the time other writers wait. Only read through it:
+    nothing stops a write, which would then take SQLite's lock without the process's
+    queue (``_WRITE_LOCKS``) and might meet "database is locked".
+    """
+    with engine.connect() as conn:
+        yield conn.execution_options(**{READ_ONLY: True})
+
+
 def _sqlite_on_begin(conn: Any) -> None:
+    if conn.get_execution_options().get(READ_ONLY):
+        conn.exec_driver_sql("BEGIN")
+        return
     lock = _write_lock(conn)
     if not lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
         raise sa.exc.OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked"))

@@ -48,3 +48,23 @@ def test_concurrent_writers_all_succeed(tmp_path):
         count = db.session.scalar(sa.select(sa.func.count(AuditEvent.id)))
         assert count == WRITERS * WRITES
         assert db.session.execute(sa.text("PRAGMA integrity_check")).scalar() == "ok"
+
+
+def test_read_connection_does_not_wait_for_the_writer(tmp_path):
+    """A read-only connection reads the committed rows while a writer holds SQLite's write
+    lock (an immediate transaction would wait for it, 30 s, then fail)."""
+    from app.database import read_connection
+
+    url = f"sqlite:///{tmp_path / 'read.sqlite3'}"
+    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        db.create_all()
+        db.session.add(AuditEvent(action="test.committed", target_id="1"))
+        db.session.commit()
+        db.session.add(AuditEvent(action="test.pending", target_id="2"))
+        db.session.flush()  # the session now holds the write lock
+        with read_connection(db.engine) as conn:
+            count = conn.execute(sa.select(sa.func.count(AuditEvent.id))).scalar_one()
+        assert count == 1  # the committed row only: its own snapshot, no wait
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) == 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app
 
+from app.database import read_connection
 from app.extensions import db
 from app.models import (
     ChannelKind,
@@ -45,6 +46,12 @@ _BY_TOKEN = _WITH_VERSION.where(
 
 
 def _channel_row(statement: sa.Select, **values: str) -> sa.Row | None:
+    """On SQLite, read before the write transaction begins (no write lock held meanwhile:
+    writers queue on it, so every microsecond under it counts); elsewhere, or when the
+    session is already in a transaction, on the session's own connection."""
+    if db.engine.dialect.name == "sqlite" and not db.session().in_transaction():
+        with read_connection(db.engine) as conn:
+            return conn.execute(statement, values).first()
     return db.session.connection().execute(statement, values).first()
 
 
