@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.context
 import re
 
 import sqlalchemy as sa
@@ -47,3 +49,16 @@ def unit_id(code: str) -> int:
     from app.models import Unit
 
     return db.session.scalar(sa.select(Unit.id).where(Unit.code == code))
+
+
+def forkserver_context(*preload: str) -> multiprocessing.context.BaseContext:
+    """A multiprocessing context whose children fork from a server that has imported the
+    app and ``preload`` (the calling test module, so its process targets resolve) once.
+
+    Processes of their own (not threads) are what these tests need: separate database
+    connections and interpreters racing for real. "spawn" would import the app again in
+    every child (seconds each); forking the pytest process itself is unsafe (threads,
+    open connections). The server is started without either."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["app", "tests.conftest", *preload])
+    return ctx

@@ -1,13 +1,12 @@
 """Several processes writing to one SQLite file at once never see "database is locked"."""
 
-import multiprocessing as mp
-
 import sqlalchemy as sa
 
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db
 from app.models import AuditEvent
+from tests.helpers import forkserver_context
 
 WRITERS, WRITES = 4, 40
 
@@ -35,7 +34,7 @@ def test_concurrent_writers_all_succeed(tmp_path):
     app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         db.create_all()
-    ctx = mp.get_context("spawn")
+    ctx = forkserver_context(__name__)
     queue = ctx.Queue()
     procs = [ctx.Process(target=_writer, args=(url, n, queue)) for n in range(WRITERS)]
     for p in procs:

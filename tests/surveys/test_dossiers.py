@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import multiprocessing as mp
-
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Dossier
 from tests.conftest import make_app
-from tests.helpers import api_token
+from tests.helpers import api_token, forkserver_context
 from tests.surveys.conftest import count_responses
 
 URL = "/api/v1/public/responses"
@@ -126,7 +124,7 @@ def _submit(url: str, code: str, barrier, queue) -> None:
 def test_concurrent_submissions_of_one_code_store_one_response(client, surveys, base_app):
     code = surveys.dossiers[7]
     url = base_app.config["SQLALCHEMY_DATABASE_URI"]
-    ctx = mp.get_context("spawn")
+    ctx = forkserver_context(__name__)
     barrier, queue = ctx.Barrier(CLIENTS), ctx.Queue()
     procs = [ctx.Process(target=_submit, args=(url, code, barrier, queue)) for _ in range(CLIENTS)]
     for p in procs:
