@@ -71,7 +71,7 @@ def shaped_like_an_answer(view: dict) -> st.SearchStrategy:
     return PLAUSIBLE
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(
     content=st.sampled_from(CONTENTS),
     seed=st.integers(0, 2**32),
