@@ -41,6 +41,15 @@ def _before() -> object | None:
     return None
 
 
+def _personal(response) -> bool:
+    """A signed-in user's answer whose view chose no caching of its own ("private", or
+    "public" for content-addressed images, are kept)."""
+    if not (current_user and current_user.is_authenticated) or request.endpoint == "static":
+        return False
+    cache = response.headers.get("Cache-Control", "")
+    return not any(word in cache for word in ("no-store", "private", "public"))
+
+
 def _after(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
@@ -51,9 +60,10 @@ def _after(response):
     if response.status_code >= 500:
         # Never cached; and no sign-in look-up: the database may be what failed.
         headers.setdefault("Cache-Control", "no-store")
-    elif current_user and current_user.is_authenticated and request.endpoint != "static":
-        # Pages of a signed-in user (scores, people) must not stay in shared caches.
-        headers.setdefault("Cache-Control", "no-store")
+    elif _personal(response):
+        # Pages and downloads of a signed-in user (scores, people) must not stay in shared
+        # caches: send_file's "no-cache" lets a proxy keep the file, so it becomes no-store.
+        headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -65,12 +65,15 @@ def matches(response, outcome: Outcome) -> bool:
     return code == int(outcome.value)
 
 
+# answers a shared cache may keep even for a signed-in user: files named by their content
+SHARED_CACHE = {"static", "bank.image"}
 # a <script> without src, an on…= handler or a javascript: URL: blocked by script-src 'self'
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=|javascript:", re.I)
 
 
-def header_problems(response) -> list[str]:
-    """Security headers every answer carries (pages, API, files, errors, redirects)."""
+def header_problems(response, signed_in: bool = False) -> list[str]:
+    """Security headers every answer carries (pages, API, files, errors, redirects); a
+    signed-in user's answers never stay in a shared cache."""
     h = response.headers
     csp = {}
     for part in h.get("Content-Security-Policy", "").split(";"):
@@ -85,6 +88,9 @@ def header_problems(response) -> list[str]:
         problems.append("X-Frame-Options / X-Content-Type-Options")
     if h.get("Referrer-Policy") != "same-origin":
         problems.append("Referrer-Policy")
+    cache = h.get("Cache-Control", "")
+    if signed_in and "no-store" not in cache and "private" not in cache:
+        problems.append(f"Cache-Control {cache!r}")
     if response.mimetype == "text/html" and (found := INLINE_SCRIPT.search(response.text)):
         problems.append(f"inline script the CSP would block: {found.group(0)[:60]!r}")
     return problems
@@ -134,7 +140,8 @@ def test_matrix(app: Flask, client: FlaskClient, world: World, username: str) ->
             response = client.get(url)
             if not matches(response, outcome):
                 wrong.append(_mismatch(rule, variant, "GET", url, outcome, response))
-            if problems := header_problems(response):
+            signed_in = username != ANONYMOUS and rule.endpoint not in SHARED_CACHE
+            if problems := header_problems(response, signed_in):
                 wrong.append(f"{rule.endpoint} GET {url}: headers {problems}")
     assert not wrong, f"{len(wrong)} cells differ:\n" + "\n".join(wrong)
     assert not moved, f"refused writes changed row counts {moved} ({len(writes)} sent)"
