@@ -52,6 +52,36 @@ class ResponseOut(BaseSchema):
     flagged_for_review = fields.Boolean()
 
 
+class QuestionnaireOut(BaseSchema):
+    """Documents ``present.questionnaire_json`` (the body is built there, not dumped here)."""
+
+    version_id = fields.Integer()
+    code = fields.String()
+    title = fields.String()
+    title_en = fields.String(allow_none=True)
+    intro = fields.String(allow_none=True)
+    intro_en = fields.String(allow_none=True)
+    short_form = fields.Boolean()
+    scale = fields.Raw(metadata={"description": "labels of the 1-5 scale"})
+    scale_en = fields.Raw()
+    sections = fields.List(fields.Dict(), metadata={"description": "sections with questions"})
+
+
+class KioskOut(BaseSchema):
+    channel_code = fields.String()
+    unit = fields.String()
+    counter = fields.String(allow_none=True)
+    officer = fields.String()
+    min_interval_seconds = fields.Integer()
+    idle_seconds = fields.Integer()
+    questionnaire = fields.Nested(QuestionnaireOut)
+
+
+class DossierOut(BaseSchema):
+    rateable = fields.Boolean()
+    questionnaire = fields.Nested(QuestionnaireOut)
+
+
 class FeedbackIn(BaseSchema):
     channel_code = fields.String(required=True, validate=validate.Length(1, 20))
     body = fields.String(required=True)
@@ -94,6 +124,7 @@ def _api_error(exc: Exception) -> Exception:
 
 
 @blp.route("/questionnaires/<channel_code>", methods=["GET"])
+@blp.alt_response(200, schema=QuestionnaireOut)
 @blp.alt_response(404, schema=ERRORS["404"])
 @public
 def get_questionnaire(channel_code: str):
@@ -104,6 +135,7 @@ def get_questionnaire(channel_code: str):
 
 
 @blp.route("/kiosk", methods=["GET"])
+@blp.alt_response(200, schema=KioskOut)
 @blp.alt_response(401, schema=ERRORS["401"])
 @blp.alt_response(403, schema=ERRORS["403"])
 @public
@@ -126,6 +158,7 @@ def get_kiosk():
 
 @blp.route("/dossiers/<code>", methods=["GET"])
 @guard.limit_public_get
+@blp.alt_response(200, schema=DossierOut)
 @blp.alt_response(404, schema=ERRORS["404"])
 @blp.alt_response(409, schema=ERRORS["409"])
 @public

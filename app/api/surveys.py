@@ -128,7 +128,15 @@ def list_questionnaires():
     return list(db.session.scalars(sa.select(Questionnaire).order_by(Questionnaire.code)))
 
 
+class VersionOut(BaseSchema):
+    id = fields.Integer()
+    number = fields.Integer()
+    state = fields.String()
+    definition = fields.Dict(metadata={"description": "as in question_bank/questionnaires"})
+
+
 @blp.route("/questionnaires/versions/<int:version_id>", methods=["GET"])
+@blp.alt_response(200, schema=VersionOut)
 @blp.alt_response(404, schema=ERRORS["404"])
 @requires(Perm.SURVEYS_VIEW)
 def get_version(version_id: int):
