@@ -9,8 +9,10 @@ the stamp of the responses it summed (how many, how many flagged); ``refresh_rol
 rebuilds a month whose stamp changed and drops months whose responses are gone. Code that
 edits the answers of past responses in place should call ``invalidate_months``.
 
-Reading them is ``app.analytics.satisfaction_counts.count_rows``. The current month is
-rebuilt at a check when it got new responses, so figures lag at most one check interval.
+Reading them is ``app.analytics.satisfaction_counts.count_rows``. A built month whose
+responses changed (the current month, as responses arrive) has only the days whose counts
+changed recounted, then its month rows summed again from the day rows; figures lag at
+most one check interval.
 Callers (routes, CLI) commit after ``refresh_rollups``: a rollup is a cache, and the
 request that refreshes it owns the transaction.
 """
@@ -83,9 +85,10 @@ def _differences() -> tuple[dict[date, tuple[int, int]], list[date]]:
 def refresh_rollups(*, force: bool = False) -> int:
     """Build or rebuild the months whose responses changed; returns how many changed.
 
-    The current month is rebuilt whenever new responses arrived, so reports lag at most
-    one check behind. Checks at most every ``SATISFACTION_ROLLUP_CHECK_SECONDS`` (60) per
-    process and database unless ``force``. Writes through the session; the caller commits.
+    The current month is brought up to date whenever new responses arrived (only its
+    changed days are recounted), so reports lag at most one check behind. Checks at most
+    every ``SATISFACTION_ROLLUP_CHECK_SECONDS`` (60) per process and database unless
+    ``force``. Writes through the session; the caller commits.
     """
     key = str(db.engine.url)
     every = current_app.config.get("SATISFACTION_ROLLUP_CHECK_SECONDS", 60)
@@ -99,8 +102,9 @@ def refresh_rollups(*, force: bool = False) -> int:
             stale, gone = _differences()
         for month in gone:
             _drop_month(month)
+        built = built_months()
         for month, stamp in sorted(stale.items()):
-            _build_month(month, stamp)
+            (_update_month if month in built else _build_month)(month, stamp)
         if postgres and stale:  # fresh statistics, or the planner guesses a handful of rows
             db.session.execute(sa.text("ANALYZE survey_rollups"))
             db.session.execute(sa.text("ANALYZE survey_rollup_days"))
@@ -122,33 +126,76 @@ def _drop_month(month: date) -> None:
     db.session.execute(sa.delete(SurveyRollupMonth).where(SurveyRollupMonth.month == month))
 
 
-def _build_month(month: date, stamp: tuple[int, int]) -> None:
-    """The month's day rows from the raw tables, then its month rows from the day rows."""
-    _drop_month(month)
-    r, a, d = SurveyResponse, SurveyAnswer, SurveyRollupDay
+def _day_counts(month: date, *, built: bool) -> dict[date, tuple[int, int]]:
+    """Per day of ``month``: (responses, flagged), from the raw table or from the day rows
+    already built (their response rows)."""
+    if built:
+        d = SurveyRollupDay
+        flagged = sa.func.sum(sa.case((d.flagged.is_(True), d.n), else_=0))
+        stmt = sa.select(d.day, sa.func.sum(d.n), flagged).where(d.question_id.is_(None))
+        day = d.day
+    else:
+        r = SurveyResponse
+        flagged = sa.func.sum(sa.case((r.flagged.is_(True), 1), else_=0))
+        stmt, day = sa.select(r.day, sa.func.count(), flagged), r.day
+    stmt = stmt.where(day >= month, day < next_month(month)).group_by(day)
+    return {as_date(v): (int(n), int(f or 0)) for v, n, f in db.session.execute(stmt)}
+
+
+def _insert_days(days) -> None:
+    """Day rows from the raw tables for the responses matching ``days`` (a condition)."""
+    r, a = SurveyResponse, SurveyAnswer
     dims = [getattr(r, name) for name in DIMENSIONS]
-    in_month = (r.day >= month, r.day < next_month(month))
     answers = (
         sa.select(r.day, *dims, a.question_id, a.choice, a.number, sa.func.count())
         .select_from(a)
         .join(r, r.id == a.response_id)
-        .where(*in_month)
+        .where(days)
         .group_by(r.day, *dims, a.question_id, a.choice, a.number)
     )
     responses = (
         sa.select(r.day, *dims, sa.null(), sa.literal(""), sa.null(), sa.func.count())
-        .where(*in_month)
+        .where(days)
         .group_by(r.day, *dims)
     )
-    columns = [*DIMENSIONS, *ANSWER_DIMS, "n"]
+    columns = ["day", *DIMENSIONS, *ANSWER_DIMS, "n"]
     for stmt in (answers, responses):
-        db.session.execute(sa.insert(d).from_select(["day", *columns], stmt))
+        db.session.execute(sa.insert(SurveyRollupDay).from_select(columns, stmt))
+
+
+def _insert_month(month: date, stamp: tuple[int, int]) -> None:
+    """The month's rows summed from its day rows, and its stamp."""
+    d = SurveyRollupDay
     summed = [getattr(d, name) for name in (*DIMENSIONS, *ANSWER_DIMS)]
     monthly = (
         sa.select(sa.literal(month, sa.Date), *summed, sa.func.sum(d.n))
         .where(d.day >= month, d.day < next_month(month))
         .group_by(*summed)
     )
-    db.session.execute(sa.insert(SurveyRollup).from_select(["month", *columns], monthly))
+    columns = ["month", *DIMENSIONS, *ANSWER_DIMS, "n"]
+    db.session.execute(sa.insert(SurveyRollup).from_select(columns, monthly))
     db.session.add(SurveyRollupMonth(month=month, responses=stamp[0], flagged=stamp[1]))
     db.session.flush()
+
+
+def _build_month(month: date, stamp: tuple[int, int]) -> None:
+    """The month's day rows from the raw tables, then its month rows from the day rows."""
+    _drop_month(month)
+    r = SurveyResponse
+    _insert_days(sa.and_(r.day >= month, r.day < next_month(month)))
+    _insert_month(month, stamp)
+
+
+def _update_month(month: date, stamp: tuple[int, int]) -> None:
+    """A built month whose responses changed (new ones arriving in the current month): only
+    the days whose counts differ are rebuilt from the raw tables, then the month's rows from
+    its day rows. Answers edited in place do not change the counts: ``invalidate_months``
+    drops such a month, and it is built whole."""
+    raw, have = _day_counts(month, built=False), _day_counts(month, built=True)
+    changed = sorted(day for day in raw.keys() | have.keys() if raw.get(day) != have.get(day))
+    if changed:
+        db.session.execute(sa.delete(SurveyRollupDay).where(SurveyRollupDay.day.in_(changed)))
+        _insert_days(SurveyResponse.day.in_(changed))
+    db.session.execute(sa.delete(SurveyRollup).where(SurveyRollup.month == month))
+    db.session.execute(sa.delete(SurveyRollupMonth).where(SurveyRollupMonth.month == month))
+    _insert_month(month, stamp)

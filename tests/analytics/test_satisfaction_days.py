@@ -105,3 +105,26 @@ def test_alpha_of_a_date_range_uses_its_responses_only(app, survey):  # noqa: F8
         factor = satisfaction_report(f).factors[0]
     assert (factor.factor, factor.alpha.n) == ("A", 5)
     assert factor.alpha.alpha == pytest.approx(0.7325581, abs=1e-6)
+
+
+def test_new_responses_in_a_built_month_recount_only_their_days(app, survey):  # noqa: F811
+    _data(survey)
+    with signed_in(app):
+        refresh_rollups(force=True)
+        db.session.commit()
+        other_days = sa.select(SurveyRollupDay.id).where(SurveyRollupDay.day != date(2026, 4, 2))
+        kept = set(db.session.scalars(other_days))
+        ratings(survey, "ST-AN", "overall", [2, 2], day=date(2026, 4, 2))  # the current month
+        add(survey, "ST-AN", {"overall": 5}, day=date(2026, 4, 2), flagged=True)
+        assert refresh_rollups(force=True) == 1
+        db.session.commit()
+        assert set(db.session.scalars(other_days)) == kept  # the other days untouched
+        whole_april = {"start": date(2026, 4, 1), "end": date(2026, 4, 30)}
+        assert plan(ResponseFilter(**whole_april))[0] == [date(2026, 4, 1)]  # month rows
+        from_rollups = _counts(survey, **whole_april)
+        invalidate_months([date(2026, 4, 2)])  # read April from the raw tables instead
+        assert _counts(survey, **whole_april) == from_rollups
+    an = survey.unit("ST-AN").id
+    assert from_rollups["levels"] == {
+        (date(2026, 4, 1), an, 2): 2, (date(2026, 4, 1), an, 3): 1, (date(2026, 4, 1), an, 5): 2,
+    }  # fmt: skip
