@@ -1,13 +1,14 @@
 """XSS corpus through every text input, checked on every page that shows it.
 
-Each payload goes in through the real entry points (the API the editor's page also calls, an
-imported YAML file, the citizens' public API) as a question stem and option, a unit name, a
-person's name, a survey comment, a citizen's feedback and contact name, a rubric's name,
-criteria and level texts, a reviewer's note returning it, a note on a scoring sheet and an HR
-decision's reason. Every page that shows the text must show its marker
-(so the check is not vacuous) and contain no live markup from it: no element, attribute or URL
-the payload carried, and ``{{7*7}}`` never rendered as 49. Rich text (question stems) is
-sanitised by nh3, so a ``<script>`` there disappears; everywhere else the text is escaped.
+Each payload goes in through the real entry points (the question editor's page and the API,
+an imported YAML file, the citizens' public API) as a question stem, option and feedback, a
+unit name, a person's name, a survey comment, a citizen's feedback and contact name, a
+rubric's name, criteria and level texts, a reviewer's note returning it, a note on a scoring
+sheet, an HR decision's reason, a questionnaire's title and question (staff page and the
+citizens' page). Every page that shows the text must show its marker (so the check is not
+vacuous) and contain no live markup from it: no element, attribute or URL the payload
+carried, and ``{{7*7}}`` never rendered as 49. Rich text (question stems) is sanitised by
+nh3, so a ``<script>`` there disappears; everywhere else the text is escaped.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ import sqlalchemy as sa
 import yaml
 
 from app.extensions import db
-from app.models import Feedback, RubricVersion
+from app.models import ChannelKind, Feedback, QuestionnaireVersion, RubricVersion, Unit
+from app.surveys import channels, specs
 from tests.helpers import api_token, login, post_form, unit_id
 from tests.security.world import World
 
@@ -194,6 +196,26 @@ def _rubric(client, payload: str, marker: str) -> int:
     return created.json["id"]
 
 
+def _questionnaire(client, w: World, payload: str, marker: str) -> tuple[int, str]:
+    """A copy of the demo questionnaire with the payload as its title and first question,
+    published through the API, and a QR channel showing it: (version id, channel code)."""
+    admin = TOKENS["admin"]
+    demo = client.get(
+        f"/api/v1/questionnaires/versions/{w.args['in']['published_version_id']}", headers=admin
+    ).json["definition"]
+    demo["code"], demo["title"] = f"xss-{marker.lower()}", payload
+    demo["sections"][0]["questions"][0]["text"] = payload
+    created = client.post(
+        "/api/v1/questionnaires", json={"definition": demo, "publish": True}, headers=admin
+    )
+    assert created.status_code == 201, created.json
+    version = db.session.get(QuestionnaireVersion, created.json["id"])
+    qr = channels.create_channel(ChannelKind.QR, db.session.get(Unit, unit_id("ST-LH")),
+                                 version.questionnaire)  # fmt: skip
+    db.session.commit()
+    return version.id, qr.code
+
+
 def _decision(client, w: World, payload: str) -> None:
     response = client.post(
         f"/api/v1/hr/cases/{w.args['in']['case_id']}/decisions",
@@ -217,6 +239,7 @@ def test_payload_is_never_live_markup(app, client, world: World, payload: str) -
     _sheet_note(client, world, payload)
     _decision(client, world, payload)
     rubric = _rubric(client, payload, marker)
+    survey_version, qr = _questionnaire(client, world, payload, marker)
     feedback = db.session.scalar(sa.select(Feedback.id).where(Feedback.body.startswith(marker)))
     pages = {
         "author": [
@@ -227,6 +250,7 @@ def test_payload_is_never_live_markup(app, client, world: World, payload: str) -
             "/org/units", f"/org/units/{unit}", f"/org/people?q={marker}",
             f"/org/people/{person}", "/surveys/comments", "/surveys/feedback",
             f"/surveys/feedback/{feedback}", "/analytics/satisfaction/comments",
+            f"/surveys/versions/{survey_version}",
         ],
         "assessor": [
             f"/assessments/rounds/{world.args['in']['round_id']}/people/"
@@ -235,7 +259,10 @@ def test_payload_is_never_live_markup(app, client, world: World, payload: str) -
         "hr": [f"/hr/cases/{world.args['in']['case_id']}", "/hr/verdicts"],
         "reviewer": [f"/assessments/rubrics/{rubric}", "/assessments/rubrics"],
     }  # fmt: skip
-    problems = []
+    # ids are reused after each test's wipe; the per-process snapshots of published versions
+    # (app/surveys/specs.py) assume an id never changes meaning, as in production
+    specs._CACHE.clear()
+    problems = check_page(app.test_client(), f"/s/{qr}", marker)  # a citizen's phone
     for username, urls in pages.items():
         browser = app.test_client()
         login(browser, username)
