@@ -5,6 +5,7 @@ These functions add and flush; the caller (a route or CLI command) commits.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
@@ -141,26 +142,45 @@ def load_token_principal(clear: str) -> Principal | None:
     Served from a short per-process cache (``token_cache``, ``API_TOKEN_CACHE_SECONDS``):
     exam day sends a token a hundred times an hour. Deactivating an account forgets its
     tokens in this process at once; other worker processes notice within that many seconds.
+    Otherwise one query reads the token, its account and the account's grants together.
     """
     digest = _digest(clear)
     cached = token_cache.lookup(digest)
     if cached is not None:
         return cached
-    found = db.session.execute(
-        sa.select(ApiToken, Account)
-        .join(Account, Account.id == ApiToken.account_id)
-        .where(ApiToken.token_hash == digest)
-    ).first()
-    if found is None:
+    rows = db.session.execute(_token_statement(), {"digest": digest}).all()
+    if not rows:
         return None
-    row, account = found
-    if row.revoked_at is not None or row.expires_at <= utcnow() or not account.active:
+    first = rows[0]
+    if first.revoked_at is not None or first.expires_at <= utcnow() or not first.active:
         return None
-    scopes = frozenset(s.strip() for s in row.scopes.split(",") if s.strip())
-    principal = _principal(account, token_scopes=scopes)
-    principal.must_change_password = False  # scripts cannot answer the change-password page
-    token_cache.remember(digest, principal, row.expires_at)
+    principal = Principal(
+        account_id=first.account_id,
+        username=first.username,
+        display_name=first.display_name or first.username,
+        person_id=first.person_id,
+        must_change_password=False,  # scripts cannot answer the change-password page
+        grants=tuple(Grant(r.role, r.unit_id, r.path) for r in rows if r.role is not None),
+        token_scopes=frozenset(s.strip() for s in first.scopes.split(",") if s.strip()),
+    )
+    token_cache.remember(digest, principal, first.expires_at)
     return principal
+
+
+@functools.cache
+def _token_statement() -> sa.Select:
+    """The token, its account and every grant of the account (one row per grant)."""
+    t, a = ApiToken.__table__, Account.__table__
+    g, u = RoleGrant.__table__, Unit.__table__
+    return (
+        sa.select(t.c.revoked_at, t.c.expires_at, t.c.scopes, t.c.account_id)
+        .add_columns(a.c.username, a.c.display_name, a.c.person_id, a.c.active)
+        .add_columns(g.c.role, g.c.unit_id, u.c.path)
+        .select_from(t.join(a, a.c.id == t.c.account_id))
+        .outerjoin(g, g.c.account_id == a.c.id)
+        .outerjoin(u, u.c.id == g.c.unit_id)
+        .where(t.c.token_hash == sa.bindparam("digest"))
+    )
 
 
 def issue_setup_code(account: Account, *, by: Account | None, hours: int = 72) -> str:
