@@ -23,6 +23,7 @@ from flask.testing import FlaskClient
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db, limiter
+from app.surveys import specs
 from tests.helpers import login
 
 T = TypeVar("T")
@@ -122,6 +123,8 @@ def app(base_app: Flask) -> Iterator[Flask]:
         db.session.remove()
         ctx.pop()
         wipe(base_app)
+        # per-process caches keyed by row id: the next test reuses the ids with other rows
+        specs.forget_all()
 
 
 class Client(FlaskClient):

@@ -57,6 +57,12 @@ class VersionSpec:
     questions: tuple[QuestionSpec, ...]
 
 
+def forget_all() -> None:
+    """Drop every cached snapshot (tests: their database is wiped, so ids come again)."""
+    with _LOCK:
+        _CACHE.clear()
+
+
 def _snapshot(version: QuestionnaireVersion) -> VersionSpec:
     questions = tuple(
         QuestionSpec(**{name: getattr(q, name) for name in QuestionSpec.__dataclass_fields__})

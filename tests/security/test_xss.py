@@ -261,7 +261,7 @@ def test_payload_is_never_live_markup(app, client, world: World, payload: str) -
     }  # fmt: skip
     # ids are reused after each test's wipe; the per-process snapshots of published versions
     # (app/surveys/specs.py) assume an id never changes meaning, as in production
-    specs._CACHE.clear()
+    specs.forget_all()
     problems = check_page(app.test_client(), f"/s/{qr}", marker)  # a citizen's phone
     for username, urls in pages.items():
         browser = app.test_client()
