@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import sys
 import tempfile
 import time
@@ -75,16 +76,25 @@ def start_server(url: str, ids: dict, port: int, workers: int, redis_url: str, l
     return start_gunicorn("bench.citizen_app:app", port, env, workers=workers)
 
 
+def warm_up(port: int, code: str, n: int) -> None:
+    """Imports and first queries in every worker: ``n`` questionnaires and submissions (from
+    loopback addresses of their own), before memory is first read and rows first counted."""
+    rng = random.Random(7)
+    for i in range(n):
+        caller = citizen_peak.Caller("127.0.0.1", port, f"127.8.0.{i + 1}")
+        _status, form, _ms = caller.call("GET", f"/api/v1/public/questionnaires/{code}")
+        body = {"channel_code": code, "answers": citizen_peak.answer(form, rng)}
+        caller.call("POST", citizen_peak.SUBMIT, body)
+        caller.close()
+
+
 def measure_peak(url: str, data: dict, args, redis_url: str) -> dict:
     """The morning peak on a fresh server with the production limits; lost writes checked."""
     port = free_port()
     server = start_server(url, data["ids"], port, args.workers, redis_url, "production")
     base = f"http://127.0.0.1:{port}"
     try:
-        warm = citizen_peak.Caller("127.0.0.1", port, "127.0.0.1")
-        for _ in range(4 * args.workers):  # imports and first queries in every worker
-            warm.call("GET", f"/api/v1/public/questionnaires/{data['qr_codes'][0]}")
-        warm.close()
+        warm_up(port, data["qr_codes"][0], 4 * args.workers)
         rss_start = worker_rss_mb(server.pid)
         before = count_rows(url)
         result = citizen_peak.run_surge(
