@@ -320,7 +320,25 @@ class PaperCheck(Base):
         return not self.matched and self.resolved_at is None
 
 
-class SurveyRollup(Base):
+class _RollupCounts:
+    """The dimensions and the count shared by the monthly and the daily rollup rows."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column()
+    officer_id: Mapped[int | None] = mapped_column()
+    channel_id: Mapped[int | None] = mapped_column()
+    channel_kind: Mapped[ChannelKind] = mapped_column(str_enum(ChannelKind))
+    verified: Mapped[bool] = mapped_column()
+    flagged: Mapped[bool] = mapped_column()
+    procedure: Mapped[str | None] = mapped_column(sa.String(300))
+    version_id: Mapped[int] = mapped_column()
+    question_id: Mapped[int | None] = mapped_column()
+    choice: Mapped[str] = mapped_column(sa.String(40), default="")
+    number: Mapped[int | None] = mapped_column()
+    n: Mapped[int] = mapped_column()
+
+
+class SurveyRollup(_RollupCounts, Base):
     """Answer counts per calendar month and filter dimensions: derived data for statistics.
 
     One row per (month, unit, officer, channel, kind, verified, flagged, procedure,
@@ -333,23 +351,10 @@ class SurveyRollup(Base):
     __tablename__ = "survey_rollups"
     __table_args__ = (sa.Index("ix_survey_rollups_month", "month", "question_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[date] = mapped_column(sa.Date)  # the first day of the month
-    unit_id: Mapped[int] = mapped_column()
-    officer_id: Mapped[int | None] = mapped_column()
-    channel_id: Mapped[int | None] = mapped_column()
-    channel_kind: Mapped[ChannelKind] = mapped_column(str_enum(ChannelKind))
-    verified: Mapped[bool] = mapped_column()
-    flagged: Mapped[bool] = mapped_column()
-    procedure: Mapped[str | None] = mapped_column(sa.String(300))
-    version_id: Mapped[int] = mapped_column()
-    question_id: Mapped[int | None] = mapped_column()
-    choice: Mapped[str] = mapped_column(sa.String(40), default="")
-    number: Mapped[int | None] = mapped_column()
-    n: Mapped[int] = mapped_column()
 
 
-class SurveyRollupDay(Base):
+class SurveyRollupDay(_RollupCounts, Base):
     """The same counts per day, for the days of a built month that a date range cuts: a
     report from 15 March reads 17 days of March here instead of the raw answers. Built and
     dropped together with the month's ``SurveyRollup`` rows (same stamp)."""
@@ -361,20 +366,7 @@ class SurveyRollupDay(Base):
         sa.Index("ix_survey_rollup_days_question", "question_id", "day"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(sa.Date)
-    unit_id: Mapped[int] = mapped_column()
-    officer_id: Mapped[int | None] = mapped_column()
-    channel_id: Mapped[int | None] = mapped_column()
-    channel_kind: Mapped[ChannelKind] = mapped_column(str_enum(ChannelKind))
-    verified: Mapped[bool] = mapped_column()
-    flagged: Mapped[bool] = mapped_column()
-    procedure: Mapped[str | None] = mapped_column(sa.String(300))
-    version_id: Mapped[int] = mapped_column()
-    question_id: Mapped[int | None] = mapped_column()
-    choice: Mapped[str] = mapped_column(sa.String(40), default="")
-    number: Mapped[int | None] = mapped_column()
-    n: Mapped[int] = mapped_column()
 
 
 class SurveyRollupMonth(Base):
