@@ -32,6 +32,7 @@ import time
 
 from bench import exam_load
 from bench.harness import (
+    add_officers,
     free_port,
     latency_summary,
     postgres_bench_url,
@@ -51,12 +52,9 @@ def prepare(url: str, officers: int) -> tuple[int, list[str]]:
     import sqlalchemy as sa
 
     from app import create_app
-    from app.auth.services import issue_token
     from app.cli.demo import load_demo
     from app.config import Config
     from app.extensions import db
-    from app.models import Account, ExamCandidate, Person, Role, RoleGrant, Unit
-    from app.text import fold
 
     app = create_app(Config, {"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
@@ -64,25 +62,8 @@ def prepare(url: str, officers: int) -> tuple[int, list[str]]:
         db.create_all()
         load_demo()
         db.session.commit()
-        unit = db.session.scalar(sa.select(Unit).where(Unit.code == "ST-LH"))
         exam_id = db.session.scalar(sa.text("SELECT min(id) FROM exams"))
-        tokens = []
-        for n in range(officers):
-            name = f"Cán bộ Thử {n:05d}"
-            person = Person(
-                full_name=name,
-                name_fold=fold(name),
-                sort_key=name,
-                unit_id=unit.id,
-                staff_code=f"B{n:05d}",
-                position="Công chức một cửa",
-            )
-            account = Account(username=f"bench{n:05d}", person=person, must_change_password=False)
-            db.session.add_all([person, account])
-            db.session.flush()
-            db.session.add(RoleGrant(account_id=account.id, role=Role.STAFF, unit_id=unit.id))
-            db.session.add(ExamCandidate(exam_id=exam_id, person_id=person.id))
-            tokens.append(issue_token(account, name="bench")[0])
+        tokens = add_officers(exam_id, officers)
         db.session.commit()
         db.engine.dispose()
     return exam_id, tokens

@@ -100,3 +100,34 @@ def postgres_bench_url(base: str, database: str = "onestop_bench") -> str:
             conn.execute(sa.text(f'CREATE DATABASE "{database}"'))
     engine.dispose()
     return base.rsplit("/", 1)[0] + "/" + database
+
+
+def add_officers(exam_id: int, count: int, prefix: str = "bench") -> list[str]:
+    """``count`` extra officers in Xã Long Hưng, each a candidate of ``exam_id`` with an API
+    token (in the caller's app context; the caller commits). Returns the tokens."""
+    import sqlalchemy as sa
+
+    from app.auth.services import issue_token
+    from app.extensions import db
+    from app.models import Account, ExamCandidate, Person, Role, RoleGrant, Unit
+    from app.text import fold
+
+    unit = db.session.scalar(sa.select(Unit).where(Unit.code == "ST-LH"))
+    tokens = []
+    for n in range(count):
+        name = f"Cán bộ {prefix} {n:05d}"
+        person = Person(
+            full_name=name,
+            name_fold=fold(name),
+            sort_key=name,
+            unit_id=unit.id,
+            staff_code=f"{prefix[0].upper()}{n:05d}",
+            position="Công chức một cửa",
+        )
+        account = Account(username=f"{prefix}{n:05d}", person=person, must_change_password=False)
+        db.session.add_all([person, account])
+        db.session.flush()
+        db.session.add(RoleGrant(account_id=account.id, role=Role.STAFF, unit_id=unit.id))
+        db.session.add(ExamCandidate(exam_id=exam_id, person_id=person.id))
+        tokens.append(issue_token(account, name=prefix)[0])
+    return tokens

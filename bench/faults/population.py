@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bench.harness import add_officers
+
 
 @dataclass
 class Population:
@@ -26,35 +28,6 @@ def _app(url: str):
     from app.config import Config
 
     return create_app(Config, {"SQLALCHEMY_DATABASE_URI": url})
-
-
-def _add_officers(exam_id: int, count: int) -> list[str]:
-    import sqlalchemy as sa
-
-    from app.auth.services import issue_token
-    from app.extensions import db
-    from app.models import Account, ExamCandidate, Person, Role, RoleGrant, Unit
-    from app.text import fold
-
-    unit = db.session.scalar(sa.select(Unit).where(Unit.code == "ST-LH"))
-    tokens = []
-    for n in range(count):
-        name = f"Cán bộ Tải {n:05d}"
-        person = Person(
-            full_name=name,
-            name_fold=fold(name),
-            sort_key=name,
-            unit_id=unit.id,
-            staff_code=f"L{n:05d}",
-            position="Công chức một cửa",
-        )
-        account = Account(username=f"load{n:05d}", person=person, must_change_password=False)
-        db.session.add_all([person, account])
-        db.session.flush()
-        db.session.add(RoleGrant(account_id=account.id, role=Role.STAFF, unit_id=unit.id))
-        db.session.add(ExamCandidate(exam_id=exam_id, person_id=person.id))
-        tokens.append(issue_token(account, name="load")[0])
-    return tokens
 
 
 def prepare(url: str, officers: int, *, hr_history: bool = True) -> Population:
@@ -74,7 +47,7 @@ def prepare(url: str, officers: int, *, hr_history: bool = True) -> Population:
         load_demo(with_hr_history=hr_history)
         surveys = load_demo_surveys()
         exam_id = db.session.scalar(sa.text("SELECT min(id) FROM exams"))
-        tokens = _add_officers(exam_id, officers)
+        tokens = add_officers(exam_id, officers, prefix="load")
         admin = db.session.scalar(sa.select(Account).where(Account.username == "admin"))
         reader = issue_token(admin, name="load-reader")[0]
         db.session.commit()

@@ -12,18 +12,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+from bench.exam_load import response_for
 from bench.faults.load import PAGES, Caller, Run
-
-
-def response_for(q: dict):
-    """A valid answer to question ``q`` as the exam API shows it."""
-    if q.get("prompts"):
-        return {p["id"]: q["choices"][0]["id"] for p in q["prompts"]}
-    if q.get("multiple"):
-        return [q["options"][0]["id"]]
-    if q.get("options"):
-        return random.choice(q["options"])["id"]
-    return 2 if q["type"] == "numerical" else "trả lời"
 
 
 def officer(run: Run) -> None:
