@@ -20,7 +20,7 @@ from flask import Response, after_this_request, current_app
 from limits import RateLimitItem, parse
 from limits.storage import RedisClusterStorage, RedisStorage
 
-from app.extensions import limiter
+from app.extensions import counter_storage, limiter
 from app.surveys import guard
 
 SCOPE = "survey-submit"
@@ -64,7 +64,7 @@ def admit_submission(channel_ref: str, answers: Any) -> Admission:
     caller_key = caller.key_for(SCOPE, guard.caller_key())
     burst_key = burst.key_for("survey-burst", channel_ref, guard.answers_fingerprint(answers))
     if not limiter.enabled:  # RATELIMIT_ENABLED = False: the detector still counts
-        count = limiter.storage.incr(burst_key, burst.get_expiry())
+        count = counter_storage().incr(burst_key, burst.get_expiry())
         return Admission(count > burst.amount, caller.amount, caller.amount, 0)
     count, ttl, burst_count = _count(caller, caller_key, burst, burst_key)
     admission = Admission(

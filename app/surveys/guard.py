@@ -18,7 +18,7 @@ from flask_limiter.util import get_remote_address
 from limits import parse
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
 
-from app.extensions import limiter
+from app.extensions import counter_storage, limiter
 
 DEVICE_HEADER = "X-Device-Token"
 DEFAULTS = {
@@ -83,7 +83,7 @@ def limit_public_get(view):
 
 
 def _moving_window() -> MovingWindowRateLimiter:
-    return MovingWindowRateLimiter(limiter.storage)
+    return MovingWindowRateLimiter(counter_storage())
 
 
 def kiosk_interval_free(channel_id: int) -> bool:
@@ -102,5 +102,5 @@ def answers_fingerprint(answers: Any) -> str:
 def is_burst(channel_ref: str, answers: Any) -> bool:
     """True when this channel has sent these same answers too often within the window."""
     item = parse(setting("SURVEY_BURST_LIMIT"))
-    window = FixedWindowRateLimiter(limiter.storage)  # a counter: cheap at any volume
+    window = FixedWindowRateLimiter(counter_storage())  # a counter: cheap at any volume
     return not window.hit(item, "survey-burst", channel_ref, answers_fingerprint(answers))

@@ -152,3 +152,25 @@ def test_kiosks_sending_only_their_token_are_separate_channels_for_bursts(
     third = _post(client, tokens[0], key="burst-third-0001")
     assert third.json["flagged_for_review"] is True  # the third identical one at that kiosk
     assert count_responses(flagged=True) == 1
+
+
+def test_with_rate_limiting_off_submissions_work_and_bursts_are_still_flagged(
+    client, surveys, monkeypatch
+):
+    """``RATELIMIT_ENABLED = False``: Flask-Limiter then builds no storage at all (what
+    ``init_app`` leaves behind is reproduced here), yet citizens can still submit, nobody
+    is limited, and the burst detector and kiosk interval still count in their own."""
+    monkeypatch.setattr(limiter, "enabled", False)
+    monkeypatch.setattr(limiter, "_storage", None)
+    monkeypatch.setitem(client.application.config, "SURVEY_BURST_LIMIT", "2 per 10 minutes")
+    monkeypatch.setitem(client.application.config, "SURVEY_LIMIT_ADDRESS", "1 per minute")
+    code = qr_of(surveys, "ST-LH")
+    body = {"channel_code": code, "answers": {"officer_rating": 3, "overall": 3}}
+    replies = [client.post(URL, json=body) for _ in range(3)]
+    assert [r.status_code for r in replies] == [201, 201, 201]  # no address limit
+    assert [r.json["flagged_for_review"] for r in replies] == [False, False, True]
+    monkeypatch.setitem(client.application.config, "SURVEY_KIOSK_MIN_INTERVAL", 60)
+    _code, token = kiosk_of(surveys, "ST-AN")
+    kiosk = [_post(client, token, key=f"off-{n:04d}").status_code for n in range(2)]
+    assert kiosk[0] == 201 and kiosk[1] != 201  # the kiosk interval still holds
+    assert count_responses() == 4
