@@ -6,7 +6,9 @@ channels and the default questionnaire):
 - ``--periods K`` half-year periods before the current one (default 2), one published
   province-wide exam in each, drawn from the approved bank when it has 60 questions open
   to every position, else from a synthetic bank of exactly 60 (see ``generate_bank``);
-- ``--attempts N`` finished, scored attempts of 60 items, split evenly over the exams.
+- ``--attempts N`` finished, scored attempts of 60 items, split evenly over the exams,
+  with the answer of every answered choice item (see ``generate_choices``) and the exams'
+  exposure counts.
   One attempt per person per exam is a database constraint, so the generator uses the
   existing officers first and adds **synthetic officers** (staff codes ``TH000001`` …,
   spread over the demo desks, each with an assignment) until every exam has enough
@@ -32,6 +34,7 @@ import sqlalchemy as sa
 from app.cli.bulk import insert_rows
 from app.cli.demo import FAMILY, GIVEN_F, GIVEN_M, MIDDLE_F, MIDDLE_M, POSITIONS, load_demo
 from app.cli.generate_bank import load_bank
+from app.cli.generate_choices import choice_model
 from app.cli.generate_exams import create_exam, mark_used, past_periods, sit_exam
 from app.cli.generate_surveys import generate_responses
 from app.extensions import db
@@ -108,6 +111,7 @@ def _ensure_demo() -> None:
 
 def _generate_attempts(total: int, periods, rng, result: Generated, report) -> None:
     bank = load_bank(rng)
+    model = choice_model(bank.version_ids, bank.layouts, rng)
     per_exam = [total // len(periods) + (k < total % len(periods)) for k in range(len(periods))]
     people, units = ensure_people(max(per_exam), rng, result)
     unit_level = {u: rng.normal(0, 0.35) for u in np.unique(units).tolist()}
@@ -122,6 +126,7 @@ def _generate_attempts(total: int, periods, rng, result: Generated, report) -> N
             people[chosen],
             ability[chosen] + PERIOD_GAIN * k,
             bank,
+            model,
             rng,
             lambda n: report("attempts", n),
         )

@@ -12,7 +12,7 @@ like a real test's. Scores, percentages, pass/fail and topic sub-scores are stor
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -21,13 +21,22 @@ import sqlalchemy as sa
 
 from app.cli.bulk import bulk_load, insert_rows, move_sequence, next_id
 from app.cli.generate_bank import Bank, draw_forms
+from app.cli.generate_choices import (
+    ChoiceModel,
+    Choices,
+    draw_choices,
+    exposure_counts,
+    layout_texts,
+)
 from app.exams import setup
 from app.extensions import db
 from app.models import (
+    Answer,
     Attempt,
     AttemptItem,
     Exam,
     ExamCandidate,
+    ExamExposure,
     ExamState,
     Period,
     QuestionVersion,
@@ -61,6 +70,7 @@ ATTEMPT_COLUMNS = [
     "topic_scores",
 ]
 ITEM_COLUMNS = [
+    "id",
     "attempt_id",
     "position",
     "version_id",
@@ -71,6 +81,7 @@ ITEM_COLUMNS = [
     "flagged",
 ]
 CANDIDATE_COLUMNS = ["exam_id", "person_id", "status", "reason", "extra_minutes", "created_at"]
+ANSWER_COLUMNS = ["item_id", "response", "seq", "saved_at"]
 
 
 @dataclass(frozen=True)
@@ -120,13 +131,16 @@ def sit_exam(
     person_ids: np.ndarray,
     ability: np.ndarray,
     bank: Bank,
+    model: ChoiceModel,
     rng: np.random.Generator,
     progress: Callable[[int], None],
 ) -> int:
-    """Candidates, finished attempts and their items for ``person_ids``; returns attempts."""
+    """Candidates, finished attempts, their items and answers for ``person_ids``, and the
+    exam's exposure counts as the starts would have left them; returns attempts."""
     created = utcnow()
     sitting = Sitting(exam.id, exam.opens_at, exam.pass_mark)
-    tables = [ExamCandidate.__table__, Attempt.__table__, AttemptItem.__table__]
+    tables = [ExamCandidate.__table__, Attempt.__table__, AttemptItem.__table__, Answer.__table__]
+    drawn = np.zeros(len(bank.version_ids), dtype=np.int64)
     done = 0
     with bulk_load(tables) as checkpoint:
         insert_rows(
@@ -137,40 +151,99 @@ def sit_exam(
         )
         for start in range(0, len(person_ids), CHUNK):
             conn = db.session.connection()
-            first = next_id(conn, Attempt.__table__)
             people = person_ids[start : start + CHUNK]
-            _write_chunk(conn, sitting, first, people, ability[start : start + CHUNK], bank, rng)
+            chunk = Chunk(people, ability[start : start + CHUNK], bank, model)
+            forms = _write_chunk(conn, sitting, chunk, rng)
+            drawn += np.bincount(forms.ravel(), minlength=drawn.size)
             checkpoint()
             done += len(people)
             progress(len(people))
-        move_sequence(db.session.connection(), Attempt.__table__)
+        for table in (Attempt.__table__, AttemptItem.__table__):
+            move_sequence(db.session.connection(), table)
+    _write_exposure(sitting.exam_id, exposure_counts(model, drawn))
     return done
 
 
-def _write_chunk(conn, exam: Sitting, first: int, people, ability, bank: Bank, rng) -> None:
-    n = len(people)
+@dataclass(frozen=True)
+class Chunk:
+    """The examinees written together and what their answers are drawn from."""
+
+    people: np.ndarray
+    ability: np.ndarray
+    bank: Bank
+    model: ChoiceModel
+
+
+def _write_chunk(conn, exam: Sitting, chunk: Chunk, rng) -> np.ndarray:
+    """Attempts, items and answers of ``chunk``; returns its forms (pool indices)."""
+    bank, n = chunk.bank, len(chunk.people)
     forms = draw_forms(bank, n, rng)
-    logits = bank.a[forms] * (ability[:, None] - bank.b[forms])
+    logits = bank.a[forms] * (chunk.ability[:, None] - bank.b[forms])
     credit = (rng.random(forms.shape) < 1 / (1 + np.exp(-logits))).astype(float)
+    choices = draw_choices(chunk.model, forms, credit, chunk.ability, rng)
+    first = next_id(conn, Attempt.__table__)
     ids = np.arange(first, first + n)
-    attempts = _attempt_rows(exam, ids, people, forms, credit, bank, rng)
+    answered = choices.answered.sum(axis=1)
+    attempts = _attempt_rows(exam, ids, chunk.people, forms, credit, bank, rng, answered)
     insert_rows(conn, Attempt.__table__, ATTEMPT_COLUMNS, attempts)
     width = forms.shape[1]
+    first_item = next_id(conn, AttemptItem.__table__)
     items = zip(
+        range(first_item, first_item + n * width),
         np.repeat(ids, width).tolist(),
         np.tile(np.arange(1, width + 1), n).tolist(),
         bank.version_ids[forms].ravel().tolist(),
         bank.topic_ids[forms].ravel().tolist(),
-        [bank.layouts[i] for i in forms.ravel().tolist()],
+        layout_texts(chunk.model, forms, choices),
         [1.0] * (n * width),
         credit.ravel().tolist(),
         [False] * (n * width),
         strict=True,
     )
     insert_rows(conn, AttemptItem.__table__, ITEM_COLUMNS, items)
+    answers = _answer_rows(attempts, first_item, choices, chunk.model.responses)
+    insert_rows(conn, Answer.__table__, ANSWER_COLUMNS, answers)
+    return forms
 
 
-def _attempt_rows(exam: Sitting, ids, people, forms, credit, bank: Bank, rng) -> list[tuple]:
+def _answer_rows(
+    attempts: list[tuple], first_item: int, choices: Choices, texts: tuple[str, ...]
+) -> Iterator[tuple]:
+    """(item id, response, seq, saved at) of every answered item: the attempt's saves in
+    position order, spread evenly between its start and its finish (as ``answer_store``
+    writes them; ``texts`` are the responses of each display position)."""
+    width = choices.answered.shape[1]
+    cells = np.flatnonzero(choices.answered.ravel())
+    row = cells // width
+    seq = np.cumsum(choices.answered, axis=1).ravel()[cells]
+    started = [attempt[7] for attempt in attempts]
+    spent = np.array([(a[11] - a[7]).total_seconds() for a in attempts])
+    offset = spent[row] * seq / np.maximum(choices.answered.sum(axis=1)[row], 1)
+    for item, r, s, code, seconds in zip(
+        (first_item + cells).tolist(),
+        row.tolist(),
+        seq.tolist(),
+        choices.position.ravel()[cells].tolist(),
+        offset.tolist(),
+        strict=True,
+    ):
+        yield item, texts[code], s, started[r] + timedelta(seconds=seconds)
+
+
+def _write_exposure(exam_id: int, counts: dict[int, int]) -> None:
+    """The exam's ``exam_exposure`` rows: what ``pool.count_exposure`` adds up per start."""
+    if counts:
+        db.session.execute(
+            ExamExposure.__table__.insert(),
+            [{"exam_id": exam_id, "question_id": q, "drawn": n} for q, n in sorted(counts.items())],
+        )
+    db.session.commit()
+
+
+def _attempt_rows(
+    exam: Sitting, ids, people, forms, credit, bank: Bank, rng, saves: np.ndarray
+) -> list[tuple]:
+    """The attempt rows; ``saves`` is each attempt's number of saved answers (its ``seq``)."""
     n, width = forms.shape
     score = credit.sum(axis=1)
     percent = np.round(score / width, 6)
@@ -189,7 +262,7 @@ def _attempt_rows(exam: Sitting, ids, people, forms, credit, bank: Bank, rng) ->
             "finished",
             int(seeds[i]),
             "{}",
-            width,
+            int(saves[i]),
             started[i],
             started[i] + timedelta(minutes=TIME_LIMIT),
             0,

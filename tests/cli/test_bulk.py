@@ -15,7 +15,14 @@ from app.cli.generate_exams import ITEM_COLUMNS
 from app.extensions import db
 from app.models import Attempt, AttemptItem, SurveyAnswer, SurveyResponse
 
-TABLES = ("attempts", "attempt_items", "exam_candidates", "survey_responses", "survey_answers")
+TABLES = (
+    "attempts",
+    "attempt_items",
+    "answers",
+    "exam_candidates",
+    "survey_responses",
+    "survey_answers",
+)
 INTEGRITY = (sa.exc.IntegrityError, sqlite3.IntegrityError, psycopg.errors.IntegrityError)
 
 
@@ -56,7 +63,7 @@ def test_a_bad_row_aborts_the_whole_load(demo):
     generate_data(0, 30, periods=1)
     before = _schema()
     answers = db.session.scalar(sa.select(sa.func.count()).select_from(SurveyAnswer))
-    orphans = [(1, p, 1, 1, "{}", 1.0, 1.0, False) for p in range(3)]  # no attempt 1
+    orphans = [(p + 1, 1, p, 1, 1, "{}", 1.0, 1.0, False) for p in range(3)]  # no attempt 1
     loading = bulk_load([AttemptItem.__table__, SurveyResponse.__table__])
     with pytest.raises(INTEGRITY), loading:
         insert_rows(db.session.connection(), AttemptItem.__table__, ITEM_COLUMNS, orphans)
