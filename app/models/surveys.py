@@ -369,12 +369,42 @@ class SurveyRollupDay(_RollupCounts, Base):
     day: Mapped[date] = mapped_column(sa.Date)
 
 
+class SurveyRollupSum(Base):
+    """Running totals from the first of the month, per day, without the officer, counter
+    and procedure: the count of a key from the 1st through ``day``. Any range of days
+    inside a month is then two days' rows (the total through its last day minus the total
+    through the day before its first), a few thousand rows whatever the range; reports
+    that filter or group by officer, counter or procedure read the other rollups. Every
+    calendar day of a built month up to its ``through`` has rows (a day without responses
+    repeats the day before), so a range's ends are always found."""
+
+    __tablename__ = "survey_rollup_sums"
+    __table_args__ = (sa.Index("ix_survey_rollup_sums_day", "day", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date)
+    unit_id: Mapped[int] = mapped_column()
+    channel_kind: Mapped[ChannelKind] = mapped_column(str_enum(ChannelKind))
+    verified: Mapped[bool] = mapped_column()
+    flagged: Mapped[bool] = mapped_column()
+    version_id: Mapped[int] = mapped_column()
+    question_id: Mapped[int | None] = mapped_column()
+    choice: Mapped[str] = mapped_column(sa.String(40), default="")
+    number: Mapped[int | None] = mapped_column()
+    n: Mapped[int] = mapped_column()
+
+
 class SurveyRollupMonth(Base):
-    """A month whose rollup rows are built, with the stamp of the responses it summed."""
+    """A month whose rollup rows are built for its days up to ``through`` (closed days
+    only: never today, which reports count from the raw tables), with the stamp of the
+    responses of those days. ``summed``: whether its monthly rows (``SurveyRollup``) exist;
+    a month cut back by ``invalidate_months`` keeps its earlier days but not them."""
 
     __tablename__ = "survey_rollup_months"
 
     month: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    through: Mapped[date] = mapped_column(sa.Date)
+    summed: Mapped[bool] = mapped_column(default=True)
     responses: Mapped[int] = mapped_column()
     flagged: Mapped[int] = mapped_column()
     built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
