@@ -9,8 +9,10 @@ the condition is lifted.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,6 +161,70 @@ def test_other_database_errors_stay_500(database):
     response = app.test_client().get("/test-duplicate-unit")
     assert response.status_code == 500
     assert "Retry-After" not in response.headers
+
+
+# Run in a child process: RLIMIT_FSIZE = 0 (SIGXFSZ ignored) lets no file grow, and in WAL
+# mode a small transaction writes nothing until its COMMIT appends to the emptied WAL, so
+# the COMMIT itself fails ("disk I/O error") - the path ``_sqlite_on_commit`` handles.
+_COMMIT_FAILS = """
+import json, resource, signal, sqlite3, sys
+from tests.conftest import make_app
+path, code = sys.argv[1], sys.argv[2]
+app = make_app("sqlite:///" + path)
+raw = sqlite3.connect(path)
+raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+raw.close()
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+client = app.test_client()
+resource.setrlimit(resource.RLIMIT_FSIZE, (0, hard))
+try:
+    reply = client.post("/api/v1/public/feedback", json={"channel_code": code, "body": "Góp ý"})
+finally:
+    resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+again = client.post("/api/v1/public/feedback", json={"channel_code": code, "body": "Lần sau"})
+print(json.dumps([reply.status_code, reply.get_json(), again.status_code]))
+"""
+
+
+def test_a_failed_commit_gives_a_clear_503_and_the_next_write_succeeds(database):
+    before = _feedback_rows(database)
+    with database.app.app_context():
+        db.engine.dispose()  # no pooled connection of this process holds the WAL open
+    child = subprocess.run(
+        [sys.executable, "-c", _COMMIT_FAILS, str(database.path), database.qr_code],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).parents[2],
+    )
+    assert child.returncode == 0, child.stderr[-2000:]
+    status, body, next_status = json.loads(child.stdout.strip().splitlines()[-1])
+    assert status == 503 and body["error"]["code"] == "database_unavailable"
+    assert next_status == 201  # the failed connection was dropped, not reused
+    assert _feedback_rows(database) == before + 1  # only the second one
+    assert _integrity(database.path) == "ok"
+
+
+def test_a_signed_in_user_gets_the_503_page_when_the_database_is_unreachable(
+    database, tmp_path
+):
+    """The session is checked against the database; when that fails the answer is the
+    clear 503, not a crash of the after-request hook looking the user up again."""
+    client = database.app.test_client()
+    assert login(client, "staff").status_code == 302
+    cookie = client.get_cookie("osa_session")
+    gone = make_app(
+        f"sqlite:///{tmp_path / 'missing' / 'app.sqlite3'}",
+        SECRET_KEY=database.app.config["SECRET_KEY"],
+    )
+    other = gone.test_client()
+    other.set_cookie("osa_session", cookie.value)
+    page = other.get("/")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 503
+    assert "chưa được lưu" in text and "Traceback" not in text
+    assert page.headers["Cache-Control"] == "no-store"
 
 
 def _table_counts(path: Path) -> dict[str, int]:
