@@ -206,9 +206,7 @@ def test_a_failed_commit_gives_a_clear_503_and_the_next_write_succeeds(database)
     assert _integrity(database.path) == "ok"
 
 
-def test_a_signed_in_user_gets_the_503_page_when_the_database_is_unreachable(
-    database, tmp_path
-):
+def test_a_signed_in_user_gets_the_503_page_when_the_database_is_unreachable(database, tmp_path):
     """The session is checked against the database; when that fails the answer is the
     clear 503, not a crash of the after-request hook looking the user up again."""
     client = database.app.test_client()
