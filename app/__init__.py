@@ -36,7 +36,7 @@ def create_app(config: type[Config] = Config, overrides: dict[str, Any] | None =
 
 
 def register_extensions(app: Flask) -> None:
-    from app import i18n
+    from app import errors, i18n
     from app.auth import loaders
     from app.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -44,6 +44,7 @@ def register_extensions(app: Flask) -> None:
     init_database(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    app.after_request(errors.keep_retry_after)  # before the limiter's: runs after it
     limiter.init_app(app)
     i18n.init_app(app)
     loaders.init_app(app, login_manager)

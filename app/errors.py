@@ -10,7 +10,7 @@ import contextlib
 import logging
 
 import sqlalchemy as sa
-from flask import Flask, g, jsonify, make_response, render_template, request
+from flask import Flask, Response, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
@@ -168,6 +168,18 @@ def handle_database_down(exc: sa.exc.DBAPIError):
     else:
         response = make_response(_database_down_page(detail), 503)
     response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    g.retry_after = RETRY_AFTER_S
+    return response
+
+
+def keep_retry_after(response: Response) -> Response:
+    """Registered before the rate limiter, so it runs after it: on a limited route
+    Flask-Limiter sets Retry-After to the later of ours and its window's reset (up to
+    minutes away), which would tell a client to wait that long for a database that is back
+    in seconds."""
+    seconds = g.get("retry_after")
+    if seconds is not None and response.status_code == 503:
+        response.headers["Retry-After"] = str(seconds)
     return response
 
 
