@@ -331,10 +331,71 @@ def satisfaction_page_cut(ctx: Context) -> int:
     return _page(ctx, "analytics.satisfaction", **_cut_range(ctx))
 
 
+def _hr_history(ctx: Context) -> None:
+    """Once, before the first HR measurement: an earlier half-year period in which the
+    generated exam's candidates sat a paper exam (a copy of their attempts, one in seven
+    with the opposite result), so that "met the requirement in two periods" has people to
+    find. Added here and not by the generator: the measurements before these (the item
+    matrix, the pass rates) see the generated data unchanged."""
+    if ctx.loaded.get("hr_history"):
+        return
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Attempt, Exam, ExamCandidate, Period
+
+    with ctx.app.app_context():
+        later = db.session.get(Period, ctx.period_id)
+        source = db.session.get(Exam, ctx.exam_id)
+        start = later.starts_on - timedelta(days=183)
+        period = Period(name="Kỳ trước (bench HR)", starts_on=start, ends_on=later.starts_on)
+        period.ends_on -= timedelta(days=1)
+        shift = source.opens_at - timedelta(days=183)
+        exam = Exam(
+            period=period, unit_id=source.unit_id, title="Kiểm tra kỳ trước (bench HR)",
+            state=source.state, opens_at=shift, closes_at=shift + timedelta(days=7),
+            pass_mark=source.pass_mark,
+        )  # fmt: skip
+        db.session.add(exam)
+        db.session.flush()
+        _copy_rows(ExamCandidate, source.id, exam.id, {})
+        flip = sa.case((Attempt.person_id % 7 == 0, sa.not_(Attempt.passed)), else_=Attempt.passed)
+        _copy_rows(Attempt, source.id, exam.id, {"passed": flip})
+        db.session.commit()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+    ctx.loaded["hr_history"] = True
+
+
+def _copy_rows(model, exam_id: int, to_exam: int, changed: dict) -> None:
+    """INSERT … SELECT every row of ``model`` of ``exam_id`` into ``to_exam`` (new ids)."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+
+    names = [c.name for c in model.__table__.columns if c.name != "id"]
+    values = [
+        sa.literal(to_exam).label(n) if n == "exam_id" else changed.get(n, model.__table__.c[n])
+        for n in names
+    ]
+    rows = sa.select(*values).where(model.__table__.c.exam_id == exam_id)
+    db.session.execute(sa.insert(model.__table__).from_select(names, rows))
+
+
 def _hr_list(ctx: Context, name: str) -> int:
-    """An HR list of the generated period for the admin's whole scope (the province):
-    people listed (reassignment reviews: on the list and "results missing")."""
-    lists = _import("app.hr.lists", name)
+    """An HR list of the generated period for the admin's whole scope (the province), as
+    its page gets it: the first page and the counts (``*_page`` functions); with code that
+    has no pages, the whole list. Returns the number of people listed."""
+    _hr_history(ctx)
+    paged = name.replace("commendation_candidates", "commendation_page").replace(
+        "reassignment_reviews", "review_page"
+    )
+    try:
+        lists = _import("app.hr.lists", paged)
+    except Unavailable:
+        lists = _import("app.hr.lists", name)
     roster_in_scope = _import("app.hr.queries", "roster_in_scope")
 
     def run() -> int:
@@ -342,7 +403,11 @@ def _hr_list(ctx: Context, name: str) -> int:
         from app.models import Period
 
         found = lists(db.session.get(Period, ctx.period_id), roster_in_scope())
-        return len(found) if isinstance(found, list) else len(found.entries + found.insufficient)
+        if isinstance(found, list):
+            return len(found)
+        if hasattr(found, "total"):
+            return found.total + getattr(found, "missing_total", 0)
+        return len(found.entries + found.insufficient)
 
     return _call(ctx, run)
 
@@ -355,6 +420,18 @@ def hr_commendations(ctx: Context) -> int:
 @measure("hr_reassignments", "HR reassignment reviews (province)", floor="floor_people")
 def hr_reassignments(ctx: Context) -> int:
     return _hr_list(ctx, "reassignment_reviews")
+
+
+@measure("hr_commendations_page", "HR commendation page, warm (province)", floor="floor_people")
+def hr_commendations_page(ctx: Context) -> int:
+    _hr_history(ctx)
+    return _page(ctx, "hr.list_commendations", period=ctx.period_id)
+
+
+@measure("hr_reassignments_page", "HR reassignment page, warm (province)", floor="floor_people")
+def hr_reassignments_page(ctx: Context) -> int:
+    _hr_history(ctx)
+    return _page(ctx, "hr.list_reassignments", period=ctx.period_id)
 
 
 # --- running ------------------------------------------------------------------------------

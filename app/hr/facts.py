@@ -45,10 +45,12 @@ SATISFIED_MIN = 4  # scale5: 4 "Hài lòng" and 5 "Rất hài lòng" are the top
 @dataclass
 class Roster:
     """The people covered: ``ids`` (a SELECT of person ids) and ``members`` (id, unit path)
-    in the list order."""
+    in the list order. A roster made from a SELECT keeps it as ``stmt`` (its order is the
+    list order: pages are cut from it in SQL) and reads ``members`` only when asked."""
 
     ids: sa.Select
-    members: list[tuple[int, str]]
+    _members: list[tuple[int, str]] | None = None
+    stmt: sa.Select | None = None
 
     @classmethod
     def of_people(cls, people: Sequence[Person]) -> Roster:
@@ -59,8 +61,14 @@ class Roster:
     @classmethod
     def of_select(cls, stmt: sa.Select) -> Roster:
         """A roster from ``SELECT Person.id, Unit.path … ORDER BY …`` (joined to the unit)."""
-        members = [(int(pid), path) for pid, path in db.session.execute(stmt)]
-        return cls(stmt.with_only_columns(Person.id).order_by(None), members)
+        return cls(stmt.with_only_columns(Person.id).order_by(None), None, stmt)
+
+    @property
+    def members(self) -> list[tuple[int, str]]:
+        if self._members is None:
+            rows = db.session.execute(self.stmt) if self.stmt is not None else ()
+            self._members = [(int(pid), path) for pid, path in rows]
+        return self._members
 
     @property
     def person_ids(self) -> list[int]:
@@ -164,21 +172,26 @@ def knowledge_percents(
     return {pid: pct for pid, pct in rows if pct is not None}
 
 
-def officer_ratings(period: Period, people: Roster | list[int]) -> dict[int, tuple[int, int]]:
-    """``{officer_id: (n, satisfied)}``: ratings of the officer-rating questions over the
-    period's dates, burst-flagged responses left out, counted by the satisfaction module's
-    ``count_rows`` (monthly rollups for whole months, raw days for the rest). Callers that
-    can write refresh the rollups first (``refresh_rollups``), as the satisfaction page."""
-    wanted = set(people.person_ids if isinstance(people, Roster) else people)
+def officer_ratings(
+    period: Period, people: Roster | list[int] | None
+) -> dict[int, tuple[int, int]]:
+    """``{officer_id: (n, satisfied)}`` of ``people`` (None: every rated officer): ratings
+    of the officer-rating questions over the period's dates, burst-flagged responses left
+    out, counted by the satisfaction module's ``count_rows`` (monthly rollups for whole
+    months, raw days for the rest). Callers that can write refresh the rollups first
+    (``refresh_rollups``), as the satisfaction page."""
+    wanted = None
+    if people is not None:
+        wanted = set(people.person_ids if isinstance(people, Roster) else people)
     questions = db.session.scalars(
         sa.select(SurveyQuestion.id).where(SurveyQuestion.rates_officer.is_(True))
     ).all()
-    if not wanted or not questions:
+    if wanted == set() or not questions:
         return {}
     f = ResponseFilter(start=period.starts_on, end=period.ends_on, unscoped=True)
     out: dict[int, tuple[int, int]] = {}
     for (officer, level), c in count_rows(f, ["officer_id", "number"], questions).items():
-        if officer in wanted and level is not None:
+        if (wanted is None or officer in wanted) and officer is not None and level is not None:
             n, ok = out.get(officer, (0, 0))
             out[officer] = (n + c, ok + c * (level >= SATISFIED_MIN))
     return out

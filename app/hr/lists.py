@@ -30,15 +30,19 @@ from flask_babel import lazy_gettext as _l
 
 from app.analytics.intervals import Interval, credibly_below, wilson_interval
 from app.extensions import db
+from app.hr import membership
 from app.hr.facts import (
     ID_LIST_MAX,
     Roster,
     as_roster,
+    ids_select,
     knowledge_percents,
     load_people,
     officer_ratings,
 )
-from app.hr.verdicts import Outcome, Verdict, verdict_table
+from app.hr.membership import Slice
+from app.hr.verdict_sql import code_rows, components_of
+from app.hr.verdicts import Outcome, Verdict, meets, verdict_rule
 from app.models import (
     CaseKind,
     HrCase,
@@ -151,39 +155,104 @@ def ratings_of(counts: tuple[int, int] | None, policy: Policy) -> Ratings | None
     return Ratings(n, ok, wilson_interval(ok, n), below)
 
 
-def commendation_candidates(
-    period: Period, people: Roster | Sequence[Person], policy: Policy | None = None
+PER_PAGE = 50
+
+
+@dataclass
+class Page:
+    """One page of a list: its entries, the list's total, this page's number (from 1)."""
+
+    entries: list[Entry]
+    total: int
+    page: int = 1
+    pages: int = 1
+    per_page: int | None = None
+
+    @property
+    def first(self) -> int:
+        """The position in the list of the page's first entry (from 1)."""
+        return (self.page - 1) * (self.per_page or 0) + 1
+
+
+@dataclass
+class ReviewPage:
+    """A page of each part of the reassignment list."""
+
+    reviews: Page
+    insufficient: Page
+
+    @property
+    def total(self) -> int:
+        return self.reviews.total
+
+    @property
+    def missing_total(self) -> int:
+        return self.insufficient.total
+
+
+def _page(found: Slice, entries: list[Entry]) -> Page:
+    return Page(entries, found.total, found.page, found.pages, found.per_page)
+
+
+def _entries(
+    period: Period,
+    ids: list[int],
+    policy: Policy,
+    roster: Roster,
+    window: list[Period] | None = None,
+    ratings: dict[int, tuple[int, int]] | None = None,
 ) -> list[Entry]:
-    """People who met the requirement in ``period`` and, counting it, in at least
-    ``policy.min_periods`` periods of the window; in the order of ``people``. A few queries
-    for the whole roster (``app.hr.facts``), then Python over the people with results."""
+    """Entries of ``ids`` (one page, or a whole list for an export) with their evidence:
+    components (and, given the ``window``, the periods met, newest first), the best
+    knowledge percentage and the officer's ratings (read for ``ids`` when not given)."""
+    rule = verdict_rule()
+    rows = code_rows([p.id for p in (window or [period])], ids_select(ids))
+    persons = load_people(ids)
+    percents = knowledge_percents(period, ids, roster)
+    if ratings is None:
+        ratings = officer_ratings(period, ids if len(ids) <= ID_LIST_MAX else None)
+    entries = []
+    for pid in ids:
+        parts = components_of(rule, *rows.get((pid, period.id), (None, None)))
+        person = persons[pid]
+        entry = Entry(person, period, Verdict(person, parts, rule), percents.get(pid))
+        entry.ratings = ratings_of(ratings.get(pid), policy)
+        if window:
+            entry.periods_met = [
+                p
+                for p in window
+                if meets(rule, components_of(rule, *rows.get((pid, p.id), (None, None))))
+            ]
+        entries.append(entry)
+    return entries
+
+
+def commendation_page(
+    period: Period,
+    people: Roster | Sequence[Person],
+    policy: Policy | None = None,
+    page: int = 1,
+    per_page: int | None = PER_PAGE,
+) -> Page:
+    """Page ``page`` of the people who met the requirement in ``period`` and, counting it,
+    in at least ``policy.min_periods`` periods of the window, in the order of ``people``
+    (all of them without ``per_page``). Who is listed is decided in SQL."""
     policy = policy or Policy.from_config()
     roster = as_roster(people)
     older = window_periods(period, policy.window)[1:] if policy.min_periods > 1 else []
     window = [period, *older]
-    table = verdict_table([p.id for p in window], roster)
-    meeting = {p.id: table.meeting(p.id) for p in window}
-    met: dict[int, list[Period]] = {}
-    for pid in roster.person_ids:
-        if pid in meeting[period.id]:
-            found = [period, *(p for p in older if pid in meeting[p.id])]
-            if len(found) >= policy.min_periods:
-                met[pid] = found
-    chosen = list(met)
-    persons = load_people(chosen)
-    percents = knowledge_percents(period, chosen, roster)
-    ratings = officer_ratings(period, chosen if len(chosen) <= ID_LIST_MAX else roster)
-    return [
-        Entry(
-            persons[pid],
-            period,
-            Verdict(persons[pid], table.of(pid, period.id), table.rule),
-            percents.get(pid),
-            met[pid],
-            ratings_of(ratings.get(pid), policy),
-        )
-        for pid in chosen
-    ]
+    on_list = membership.commendation_ids(
+        period.id, [p.id for p in window], roster, policy.min_periods, verdict_rule()
+    )
+    found = membership.page_of(roster, on_list, page, per_page)
+    return _page(found, _entries(period, found.ids, policy, roster, window))
+
+
+def commendation_candidates(
+    period: Period, people: Roster | Sequence[Person], policy: Policy | None = None
+) -> list[Entry]:
+    """Every commendation candidate (``commendation_page`` without pages)."""
+    return commendation_page(period, people, policy, per_page=None).entries
 
 
 def _review_reasons(parts: dict[str, Outcome], meets: bool, rated: Ratings | None) -> list[str]:
@@ -195,38 +264,42 @@ def _review_reasons(parts: dict[str, Outcome], meets: bool, rated: Ratings | Non
     return reasons
 
 
+def review_page(
+    period: Period,
+    people: Roster | Sequence[Person],
+    policy: Policy | None = None,
+    page: int = 1,
+    missing_page: int = 1,
+    per_page: int | None = PER_PAGE,
+) -> ReviewPage:
+    """A page of the people to review for ``period`` (failed a component, or credibly low
+    satisfaction) and a page of those whose result is only missing, in the order of
+    ``people`` (everyone without ``per_page``). Who is listed is decided in SQL; the
+    ratings of every officer are counted once (a few thousand officers are rated)."""
+    policy = policy or Policy.from_config()
+    roster = as_roster(people)
+    ratings = officer_ratings(period, None)
+    below = [pid for pid, c in ratings.items() if (r := ratings_of(c, policy)) and r.below]
+    reviewed, only_missing = membership.review_ids(period.id, roster, below, verdict_rule())
+    parts = []
+    for on_list, number in ((reviewed, page), (only_missing, missing_page)):
+        found = membership.page_of(roster, on_list, number, per_page)
+        entries = _entries(period, found.ids, policy, roster, ratings=ratings)
+        for entry in entries:
+            entry.reasons = _review_reasons(
+                entry.verdict.components, entry.verdict.meets, entry.ratings
+            )
+        parts.append(_page(found, entries))
+    return ReviewPage(*parts)
+
+
 def reassignment_reviews(
     period: Period, people: Roster | Sequence[Person], policy: Policy | None = None
 ) -> Reviews:
-    """People to review for ``period`` (failed a component, or credibly low satisfaction),
-    and apart from them the people whose result is only missing; in the order of
-    ``people``. A few queries for the whole roster, then Python."""
-    policy = policy or Policy.from_config()
-    roster = as_roster(people)
-    table = verdict_table([period.id], roster)
-    ratings = {pid: ratings_of(c, policy) for pid, c in officer_ratings(period, roster).items()}
-    listed: list[tuple[int, list[str], bool]] = []  # person, reasons, only missing
-    judged: dict[tuple, tuple[list[str], bool]] = {}  # a few distinct cases, judged once
-    for pid in roster.person_ids:
-        parts, meets = table.judged(pid, period.id)
-        rated = ratings.get(pid)
-        case = (id(parts), rated is not None and rated.below)
-        if case not in judged:
-            reasons = _review_reasons(parts, meets, rated)
-            judged[case] = reasons, not meets and Outcome.MISSING in parts.values()
-        reasons, missing = judged[case]
-        if reasons or missing:
-            listed.append((pid, list(reasons), not reasons))
-    ids = [pid for pid, _r, _m in listed]
-    persons, percents = load_people(ids), knowledge_percents(period, ids, roster)
-    result = Reviews([], [])
-    for pid, reasons, only_missing in listed:
-        person = persons[pid]
-        verdict = Verdict(person, table.of(pid, period.id), table.rule)
-        entry = Entry(person, period, verdict, percents.get(pid), ratings=ratings.get(pid))
-        entry.reasons = reasons
-        (result.insufficient if only_missing else result.entries).append(entry)
-    return result
+    """Everyone to review and everyone whose result is only missing (``review_page``
+    without pages)."""
+    found = review_page(period, people, policy, per_page=None)
+    return Reviews(found.reviews.entries, found.insufficient.entries)
 
 
 def entry_for(kind: CaseKind, period: Period, person: Person) -> Entry | None:

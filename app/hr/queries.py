@@ -32,7 +32,7 @@ def _people_stmt(unit_id: int | None, *columns) -> sa.Select:
         .select_from(Person)
         .join(Unit, Unit.id == Person.unit_id)
         .where(Person.status == PersonStatus.ACTIVE, scope_clause(Perm.RESULTS_VIEW, Unit.path))
-        .order_by(Unit.path, Person.sort_key)
+        .order_by(Unit.path, Person.sort_key, Person.id)
     )
     if unit_id:
         unit = db.session.get(Unit, unit_id)

@@ -10,7 +10,14 @@ from app.analytics.satisfaction_rollup import refresh_rollups
 from app.exports.tables import FORMATS, table_download
 from app.extensions import db
 from app.hr import bp, queries
-from app.hr.lists import Policy, attach_cases, commendation_candidates, reassignment_reviews
+from app.hr.lists import (
+    Policy,
+    attach_cases,
+    commendation_candidates,
+    commendation_page,
+    reassignment_reviews,
+    review_page,
+)
 from app.hr.present import commendation_tables, review_tables, template_helpers
 from app.models import CaseKind
 from app.org.queries import unit_choices
@@ -39,29 +46,42 @@ def _export_format() -> str | None:
     return fmt if fmt in FORMATS else None
 
 
+def _page_number(name: str) -> int:
+    """The page asked for in ``name`` (1 when absent or not a number; the list clamps it)."""
+    return request.args.get(name, 1, type=int) or 1
+
+
 @bp.route("/commendations")
 @requires(Perm.RESULTS_VIEW)
 def list_commendations():
     ctx = _filters()
-    period = ctx["period"]
-    entries = commendation_candidates(period, ctx["people"], ctx["policy"]) if period else []
-    if period:
-        attach_cases(entries, period, CaseKind.COMMENDATION)
+    period, policy = ctx["period"], ctx["policy"]
     if period and (fmt := _export_format()):
-        tables = commendation_tables(entries, period, ctx["policy"])
+        entries = commendation_candidates(period, ctx["people"], policy)
+        attach_cases(entries, period, CaseKind.COMMENDATION)
+        tables = commendation_tables(entries, period, policy)
         return table_download(tables, fmt, f"de-nghi-khen-thuong-ky-{period.id}")
-    return render_template("hr/list_commendations.html", entries=entries, **ctx)
+    found = (
+        commendation_page(period, ctx["people"], policy, _page_number("page")) if period else None
+    )
+    if found is not None:
+        attach_cases(found.entries, period, CaseKind.COMMENDATION)
+    return render_template("hr/list_commendations.html", found=found, **ctx)
 
 
 @bp.route("/reassignments")
 @requires(Perm.RESULTS_VIEW)
 def list_reassignments():
     ctx = _filters()
-    period = ctx["period"]
-    reviews = reassignment_reviews(period, ctx["people"], ctx["policy"]) if period else None
-    if reviews is not None:
+    period, policy = ctx["period"], ctx["policy"]
+    if period and (fmt := _export_format()):
+        reviews = reassignment_reviews(period, ctx["people"], policy)
         attach_cases(reviews.entries, period, CaseKind.REASSIGNMENT_REVIEW)
-    if reviews is not None and (fmt := _export_format()):
-        tables = review_tables(reviews, period, ctx["policy"])
+        tables = review_tables(reviews, period, policy)
         return table_download(tables, fmt, f"xem-xet-bo-tri-lai-ky-{period.id}")
-    return render_template("hr/list_reassignments.html", reviews=reviews, **ctx)
+    found = None
+    if period:
+        pages = _page_number("page"), _page_number("mpage")
+        found = review_page(period, ctx["people"], policy, *pages)
+        attach_cases(found.reviews.entries, period, CaseKind.REASSIGNMENT_REVIEW)
+    return render_template("hr/list_reassignments.html", found=found, **ctx)

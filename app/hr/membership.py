@@ -1,0 +1,121 @@
+"""Who is on an HR list, decided in SQL (``app.hr.verdict_sql``), and one page of them in
+the roster's order.
+
+Each list is a SELECT of person ids; ``page_of`` counts it and reads one page in the
+roster's order (the unit tree, then the name), so a province of 100,000 people costs a
+few GROUP BY queries and only the ids of one page cross into Python.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.hr import verdict_sql
+from app.hr.facts import Roster
+from app.models import Person
+
+
+@dataclass(frozen=True)
+class Slice:
+    """Person ids of one page (all of them without ``per_page``) and the list's total."""
+
+    ids: list[int]
+    total: int
+    page: int
+    per_page: int | None
+
+    @property
+    def pages(self) -> int:
+        return 1 if not self.per_page else max(1, math.ceil(self.total / self.per_page))
+
+
+def _ids(roster: Roster) -> sa.Select:
+    return roster.ids.correlate(None)
+
+
+def commendation_ids(
+    period_id: int, window_ids: list[int], roster: Roster, min_periods: int, rule: str
+) -> sa.Select:
+    """People who meet the requirement in ``period_id`` and in at least ``min_periods`` of
+    ``window_ids`` (which includes it)."""
+    c = verdict_sql.codes(window_ids, _ids(roster))
+    return (
+        sa.select(c.c.person_id)
+        .where(verdict_sql.meets(rule, c))
+        .group_by(c.c.person_id)
+        .having(
+            sa.func.max(sa.case((c.c.period_id == period_id, 1), else_=0)) == 1,
+            sa.func.count() >= max(min_periods, 1),
+        )
+    )
+
+
+def review_ids(
+    period_id: int, roster: Roster, below: Iterable[int], rule: str
+) -> tuple[sa.Select, sa.Select]:
+    """(to review, results only missing): the first failed a required component without
+    meeting the requirement, or is an officer of ``below`` (citizen satisfaction credibly
+    below the threshold); the second has a missing component, does not meet the
+    requirement, failed nothing and is not in ``below``."""
+    c = verdict_sql.codes([period_id], _ids(roster))
+    low = _among(c.c.person_id, below)
+    failed = sa.and_(sa.not_(verdict_sql.meets(rule, c)), verdict_sql.has_failed(c))
+    missing = sa.and_(sa.not_(verdict_sql.meets(rule, c)), verdict_sql.has_missing(rule, c))
+    reviewed = sa.select(c.c.person_id).where(sa.or_(failed, low))
+    if below:  # an officer rated low may have no required component in the period
+        reviewed = sa.select(Person.id).where(
+            Person.id.in_(_ids(roster)),
+            sa.or_(Person.id.in_(sa.select(c.c.person_id).where(failed)), _among(Person.id, below)),
+        )
+    only_missing = sa.select(c.c.person_id).where(missing, sa.not_(failed), sa.not_(low))
+    return reviewed, only_missing
+
+
+def _among(column: sa.ColumnElement, ids: Iterable[int]) -> sa.ColumnElement[bool]:
+    """``column IN (…)`` with the ids written into the SQL (integers only: a few hundred to
+    a few thousand rated officers, never a bound parameter each)."""
+    ids = sorted({int(i) for i in ids})
+    if not ids:
+        return sa.false()
+    return column.in_(sa.bindparam(None, ids, expanding=True, literal_execute=True))
+
+
+def page_of(
+    roster: Roster, on_list: sa.Select, page: int = 1, per_page: int | None = None
+) -> Slice:
+    """The list's people in the roster's order: page ``page`` (clamped to the pages there
+    are) of ``per_page``, or everyone without ``per_page``."""
+    if roster.stmt is None:  # a roster of objects: its own order, in Python
+        found = set(db.session.scalars(on_list))
+        ordered = [pid for pid in roster.person_ids if pid in found]
+        total = len(ordered)
+        page = _clamp(page, total, per_page)
+        start = (page - 1) * (per_page or 0)
+        return Slice(
+            ordered[start : start + per_page] if per_page else ordered, total, page, per_page
+        )
+    listed = (
+        roster.stmt.with_only_columns(Person.id)
+        .where(Person.id.in_(on_list.correlate(None)))
+        .order_by(Person.id)  # after the roster's own order: ties never move between pages
+    )
+    if not per_page:
+        ids = list(db.session.scalars(listed))
+        return Slice(ids, len(ids), 1, None)
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(listed.order_by(None).subquery())
+    )
+    page = _clamp(page, total, per_page)
+    ids = list(db.session.scalars(listed.limit(per_page).offset((page - 1) * per_page)))
+    return Slice(ids, total, page, per_page)
+
+
+def _clamp(page: int, total: int, per_page: int | None) -> int:
+    if not per_page:
+        return 1
+    return min(max(page, 1), max(1, math.ceil(total / per_page)))
