@@ -45,7 +45,12 @@ class DistractorAnalysis:
     reason: str | None = None
 
 
-def _groups(totals: np.ndarray) -> tuple[np.ndarray, np.ndarray, str | None]:
+Thirds = tuple[np.ndarray, np.ndarray, str | None]
+
+
+def thirds(totals: np.ndarray) -> Thirds:
+    """(upper third mask, lower third mask, reason) of examinees with these ``totals``;
+    both masks empty with a reason when there are too few or ties make them overlap."""
     n = totals.size
     empty = np.zeros(n, dtype=bool)
     if n < 3:
@@ -89,10 +94,12 @@ def coded_distractor_analysis(
     names: Sequence[str],
     totals: Sequence[float] | np.ndarray,
     key: str | None = None,
+    groups: Thirds | None = None,
 ) -> DistractorAnalysis:
     """:func:`distractor_analysis` of choices given as indices into ``names`` (every name
     is reported, in that order; the blank answer is the name ``""``). Counting by index
-    keeps a table of 100,000 examinees to a few ``bincount`` calls.
+    keeps a table of 100,000 examinees to a few ``bincount`` calls. ``groups`` is
+    ``thirds(totals)`` when the caller has it already (many questions, the same totals).
 
     Raises ``ValueError`` if ``codes`` and ``totals`` differ in length.
     """
@@ -100,7 +107,7 @@ def coded_distractor_analysis(
     scores = np.asarray(totals, dtype=float)
     if codes.size != scores.size:
         raise ValueError(f"{codes.size} choices but {scores.size} total scores")
-    upper, lower, reason = _groups(scores)
+    upper, lower, reason = thirds(scores) if groups is None else groups
     k = len(names)
     every = np.bincount(codes, minlength=k)
     n_upper, n_lower = int(upper.sum()), int(lower.sum())

@@ -17,16 +17,19 @@ this module only builds their inputs and turns their dataclasses into a JSON pay
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import asdict
 from typing import Any
 
 import numpy as np
 
-from app.analytics.distractors import DistractorAnalysis, coded_distractor_analysis
+from app.analytics.distractors import (
+    DistractorAnalysis,
+    Thirds,
+    coded_distractor_analysis,
+)
+from app.analytics.exam_columns import question_columns
 from app.analytics.exam_data import CHOICE_BLANK, CHOICE_QTYPES, ItemRows, VersionInfo, choice_name
 from app.analytics.items import ItemStats, analyse_items, flag_item, item_against_rest
-from app.analytics.ordering import group_indices
 
 ALGORITHM = "items-1"  # change to recompute every cached payload after a change here
 QUESTION_KEYS = ("facility", "sd", "discrimination_index", "discriminative_efficiency")
@@ -44,18 +47,26 @@ def item_vs_rest(credit: np.ndarray, rest: np.ndarray, name: str) -> ItemStats:
 
 
 def distractors_of(
-    info: VersionInfo, codes: np.ndarray, totals: np.ndarray
+    info: VersionInfo, codes: np.ndarray, totals: np.ndarray, groups: Thirds | None = None
 ) -> DistractorAnalysis | None:
     """Upper/lower-third shares per option of a single-answer choice question (None for
     other types or when no online attempt answered it). ``codes`` are choice codes
-    (``exam_data``). Several full-credit options leave the key unset, so no option is
-    flagged as a distractor."""
+    (``exam_data``); ``groups`` is ``thirds(totals)`` when the caller has it already.
+    Several full-credit options leave the key unset, so no option is flagged as a
+    distractor."""
     if info.qtype not in CHOICE_QTYPES:
         return None
     answered = codes >= CHOICE_BLANK
+    if answered.all():
+        return _coded(info, codes, totals, groups)
     if not answered.any():
         return None
-    codes = codes[answered]
+    return _coded(info, codes[answered], totals[answered], None)
+
+
+def _coded(
+    info: VersionInfo, codes: np.ndarray, totals: np.ndarray, groups: Thirds | None
+) -> DistractorAnalysis:
     # Report the bank's options, then any other option seen, then the blank answer —
     # the order distractor_analysis gives the same choices as letters.
     listed = list(info.options)
@@ -67,7 +78,7 @@ def distractors_of(
     for code in seen.tolist():
         lookup[code] = position[choice_name(code)]
     key = info.keys[0] if len(info.keys) == 1 else None
-    return coded_distractor_analysis(lookup[codes], names, totals[answered], key=key)
+    return coded_distractor_analysis(lookup[codes], names, totals, key=key, groups=groups)
 
 
 def distractor_payload(analysis: DistractorAnalysis | None, info: VersionInfo) -> dict | None:
@@ -96,14 +107,7 @@ def question_entry(
     ``credit`` is NaN where the item was voided; such rows are left out. Flags are raised
     only from ``min_n`` attempts on (fewer make the indices noise) and ``few`` says so.
     """
-    entry: dict[str, Any] = {
-        "version_id": info.version_id,
-        "question_id": info.question_id,
-        "number": info.number,
-        "label": info.label,
-        "stem": info.stem,
-        "qtype": info.qtype,
-    }
+    entry = _entry_head(info)
     valid = ~np.isnan(credit)
     entry["n"] = int(valid.sum())
     entry["voided"] = not valid.any()
@@ -112,6 +116,44 @@ def question_entry(
         return {**entry, **dict.fromkeys(QUESTION_KEYS), **empty}
     stats = item_vs_rest(credit[valid], rest[valid], info.label)
     distractors = distractors_of(info, codes[valid], totals[valid])
+    return _entry_end(entry, stats, distractors, info, min_n)
+
+
+def known_question_entry(
+    info: VersionInfo,
+    stats: ItemStats,
+    codes: np.ndarray,
+    totals: np.ndarray,
+    groups: Thirds,
+    min_n: int,
+) -> dict[str, Any]:
+    """:func:`question_entry` of a version whose statistics over these attempts (none
+    voided) are known already, as are the thirds of their ``totals`` (``thirds(totals)``)."""
+    entry = _entry_head(info)
+    entry["n"], entry["voided"] = int(totals.size), False
+    distractors = distractors_of(info, codes, totals, groups)
+    return _entry_end(entry, stats, distractors, info, min_n)
+
+
+def _entry_head(info: VersionInfo) -> dict[str, Any]:
+    return {
+        "version_id": info.version_id,
+        "question_id": info.question_id,
+        "number": info.number,
+        "label": info.label,
+        "stem": info.stem,
+        "qtype": info.qtype,
+    }
+
+
+def _entry_end(
+    entry: dict[str, Any],
+    stats: ItemStats,
+    distractors: DistractorAnalysis | None,
+    info: VersionInfo,
+    min_n: int,
+) -> dict[str, Any]:
+    """``entry`` with the statistics, flags and distractor table."""
     few = entry["n"] < min_n
     flags = [] if few else list(flag_item(stats, distractors))
     entry.update({key: getattr(stats, key) for key in QUESTION_KEYS})
@@ -187,49 +229,17 @@ def slot_matrix(
 
 def _test_level(
     rows: ItemRows, earned: np.ndarray, index: np.ndarray, n_attempts: int
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], dict[int, ItemStats]]:
+    """The test-level payload and the statistics of each position kept in it."""
     marks, slot_max, positions, left_out = slot_matrix(rows, index, n_attempts, earned)
     out: dict[str, Any] = {"positions_left_out": left_out, "test": None, "slots": []}
     if not positions:
-        return out
+        return out, {}
     analysis = analyse_items(marks, slot_max, [str(p) for p in positions])
     out["test"] = asdict(analysis.test)
     pairs = zip(positions, analysis.items, strict=True)
     out["slots"] = [{"position": p, **asdict(s)} for p, s in pairs]
-    return out
-
-
-def _fixed_form(rows: ItemRows, n_attempts: int) -> list[int] | None:
-    """The version at each position when every attempt holds the same versions at positions
-    1..L, in order (rows sorted by attempt and position); None otherwise."""
-    size = len(rows) // n_attempts if n_attempts else 0
-    if not size or len(rows) != size * n_attempts:
-        return None
-    grid = rows.version.reshape(n_attempts, size)
-    ends = rows.position.reshape(n_attempts, size)[:, [0, -1]]
-    if not ((ends == (1, size)).all() and (grid == grid[0]).all()):
-        return None
-    form = grid[0].tolist()
-    return form if len(set(form)) == size else None
-
-
-def _version_columns(
-    rows: ItemRows, earned: np.ndarray, totals: np.ndarray, index: np.ndarray
-) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-    """(version, credit, earned, choice, attempt total) over the attempts that saw each
-    version. A fixed form is one transposition of the [attempt, position] layout (no sort,
-    no gathers); random forms are grouped by version."""
-    form = _fixed_form(rows, totals.size)
-    if form is not None:
-        shape = (totals.size, len(form))
-        columns = [
-            np.ascontiguousarray(a.reshape(shape).T) for a in (rows.credit, earned, rows.choice)
-        ]
-        for p, version in enumerate(form):
-            yield version, columns[0][p], columns[1][p], columns[2][p], totals
-        return
-    for version, chunk in group_indices(rows.version):
-        yield version, rows.credit[chunk], earned[chunk], rows.choice[chunk], totals[index[chunk]]
+    return out, dict(zip(positions, analysis.items, strict=True))
 
 
 def _questions(
@@ -238,15 +248,21 @@ def _questions(
     totals: np.ndarray,
     index: np.ndarray,
     infos: dict[int, VersionInfo],
+    positions: dict[int, ItemStats],
     min_n: int,
 ) -> list[dict[str, Any]]:
-    """One entry per version; ``totals`` per attempt, ``index`` the attempt of each row."""
-    entries = [
-        question_entry(infos[version], credit, total - earned_here, codes, total, min_n)
-        for version, credit, earned_here, codes, total in _version_columns(
-            rows, earned, totals, index
-        )
-    ]
+    """One entry per version; ``totals`` per attempt, ``index`` the attempt of each row,
+    ``positions`` the test level's statistics of each position (a fixed form's questions
+    take theirs)."""
+    entries = []
+    for c in question_columns(rows, earned, totals, index, positions):
+        if c.known is not None:
+            stats, groups = c.known
+            entry = known_question_entry(infos[c.version], stats, c.codes, c.totals, groups, min_n)
+        else:
+            rest = c.totals - c.earned
+            entry = question_entry(infos[c.version], c.credit, rest, c.codes, c.totals, min_n)
+        entries.append(entry)
     return sorted(entries, key=lambda e: (e["label"], e["number"]))
 
 
@@ -262,7 +278,8 @@ def analyse_exam(rows: ItemRows, infos: dict[int, VersionInfo], *, min_n: int) -
     earned = _earned(rows)
     totals = np.bincount(index, weights=earned, minlength=n_attempts)
     payload: dict[str, Any] = {"algorithm": ALGORITHM, "n_attempts": n_attempts, "min_n": min_n}
-    payload.update(_test_level(rows, earned, index, n_attempts))
-    payload["questions"] = _questions(rows, earned, totals, index, infos, min_n)
+    test_level, positions = _test_level(rows, earned, index, n_attempts)
+    payload.update(test_level)
+    payload["questions"] = _questions(rows, earned, totals, index, infos, positions, min_n)
     payload["flagged"] = sum(1 for q in payload["questions"] if q["flags"])
     return payload

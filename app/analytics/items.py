@@ -114,24 +114,27 @@ def _sorted_covariance(x: np.ndarray, y: np.ndarray) -> float:
     return float(((xs - xs.mean()) * (ys - ys.mean())).sum() / (x.size - 1))
 
 
-def _item_core(x: np.ndarray, rest: np.ndarray, max_mark: float) -> tuple[dict, dict]:
-    """Facility, sd, discrimination index and efficiency of one item (Moodle formulas)."""
+def _core_values(
+    n: int, moments: tuple[float, float, float, float, float], max_mark: float
+) -> tuple[dict, dict]:
+    """Facility, sd, discrimination index and efficiency (Moodle formulas) of an item of
+    ``n`` examinees from its (mean, var, var of the rest, cov with the rest, sorted
+    covariance); the moments other than the mean are read only from 2 examinees on."""
     values: dict[str, float | None] = {"facility": None}
     reasons: dict[str, str] = {"facility": "không có bài làm nào (no examinees)"}
-    if x.size:
-        values["facility"] = float(x.mean()) / max_mark
+    if n:
+        values["facility"] = moments[0] / max_mark
         reasons.clear()
-    if x.size < 2:
+    if n < 2:
         for key in ("sd", "discrimination_index", "discriminative_efficiency"):
             values[key], reasons[key] = None, TOO_FEW
         return values, reasons
-    var_x, var_rest, cov = covariance(x, x), covariance(rest, rest), covariance(x, rest)
+    _mean, var_x, var_rest, cov, cov_max = moments
     values["sd"] = var_x**0.5 / max_mark
     if var_x * var_rest != 0.0:
         values["discrimination_index"] = cov / (var_x * var_rest) ** 0.5
     else:
         values["discrimination_index"], reasons["discrimination_index"] = None, NO_SPREAD
-    cov_max = _sorted_covariance(x, rest)
     if cov_max != 0.0:
         values["discriminative_efficiency"] = cov / cov_max
     else:
@@ -140,6 +143,20 @@ def _item_core(x: np.ndarray, rest: np.ndarray, max_mark: float) -> tuple[dict, 
             NO_SPREAD,
         )
     return values, reasons
+
+
+def _item_core(x: np.ndarray, rest: np.ndarray, max_mark: float) -> tuple[dict, dict]:
+    """:func:`_core_values` of one item's marks ``x`` against ``rest``."""
+    if x.size < 2:
+        return _core_values(x.size, (float(x.mean()) if x.size else 0.0, 0, 0, 0, 0), max_mark)
+    moments = (
+        float(x.mean()),
+        covariance(x, x),
+        covariance(rest, rest),
+        covariance(x, rest),
+        _sorted_covariance(x, rest),
+    )
+    return _core_values(x.size, moments, max_mark)
 
 
 def item_against_rest(
@@ -165,9 +182,9 @@ def item_against_rest(
 def _effective_weights(marks: Marks) -> tuple[list[float | None], list[str | None]]:
     """Moodle's effective weights: sqrt(cov(item, total)) normalised over non-negative ones."""
     k = marks.columns.shape[0]
-    if marks.data.shape[0] < 2:
+    if marks.moments is None:
         return [None] * k, [TOO_FEW] * k
-    covs = [covariance(column, marks.total) for column in marks.columns]
+    covs = marks.moments.cov_total.tolist()
     norm = sum(c**0.5 for c in covs if c >= 0)
     weights: list[float | None] = []
     reasons: list[str | None] = []
@@ -189,8 +206,8 @@ def _alpha_if_deleted(marks: Marks, j: int) -> tuple[float | None, str | None]:
     variance of total - item j, as :func:`cronbach_alpha` computes it on the other columns
     (which it still does where the answer is ``None``, for its reason)."""
     n, k = marks.data.shape
-    if n >= 2 and k >= 3:
-        rest_variance = covariance(rest := marks.total - marks.columns[j], rest)
+    if n >= 2 and k >= 3 and marks.moments is not None:
+        rest_variance = float(marks.moments.var_rest[j])
         if rest_variance != 0.0:
             others = float(marks.variances.sum() - marks.variances[j])
             return (k - 1) / (k - 2) * (1.0 - others / rest_variance), None
@@ -198,12 +215,28 @@ def _alpha_if_deleted(marks: Marks, j: int) -> tuple[float | None, str | None]:
     return result.alpha, result.reason
 
 
+def item_moments(marks: Marks, j: int) -> tuple[float, float, float, float, float]:
+    """(mean, var, var of the rest, cov with the rest, sorted covariance) of column ``j``
+    (the mean alone, zeros after it, below 2 examinees)."""
+    n = marks.data.shape[0]
+    m = marks.moments
+    if m is None:
+        return (float(marks.columns[j].mean()) if n else 0.0, 0.0, 0.0, 0.0, 0.0)
+    return (
+        float(m.mean[j]),
+        float(m.var[j]),
+        float(m.var_rest[j]),
+        float(m.cov[j]),
+        float(m.cov_max[j]),
+    )
+
+
 def _item_stats(marks: Marks, maxes: np.ndarray, names: list[str]) -> tuple[ItemStats, ...]:
     weights, weight_reasons = _effective_weights(marks)
+    n = marks.data.shape[0]
     items = []
     for j, name in enumerate(names):
-        x = marks.columns[j]
-        values, reasons = _item_core(x, marks.total - x, float(maxes[j]))
+        values, reasons = _core_values(n, item_moments(marks, j), float(maxes[j]))
         values["effective_weight"] = weights[j]
         values["alpha_if_deleted"], alpha_reason = _alpha_if_deleted(marks, j)
         extra = {"effective_weight": weight_reasons[j], "alpha_if_deleted": alpha_reason}
