@@ -12,8 +12,9 @@ Who counts — one rule, used by the HR verdicts (``app.hr.verdicts`` reads
   (absent, or still in progress) are reported beside it, never counted as failures.
 
 With one exam chosen the same is counted for that exam alone (a retest is its own exam).
-Every query joins the person's *current* unit and filters it by the caller's scope
-(``scope_clause``) and, when one is chosen, the unit's sub-tree (``path LIKE prefix%``).
+Every query joins the unit the person held in the period (``app.analytics.held``: the
+assignment held on its last day) and filters it by the caller's scope (``scope_clause``)
+and, when one is chosen, the unit's sub-tree (``path LIKE prefix%``).
 The database does the GROUP BY; callers get one ``Counts`` per group, and every grouping
 also keeps the person's unit so the report can sum sub-trees without asking again.
 """
@@ -26,6 +27,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.access import Perm, scope_clause
+from app.analytics import held
 from app.analytics.intervals import Interval, wilson_interval
 from app.extensions import db
 from app.models import (
@@ -35,7 +37,6 @@ from app.models import (
     Exam,
     ExamCandidate,
     ExamState,
-    Person,
     Unit,
 )
 
@@ -174,10 +175,9 @@ def count_by(f: RateFilter, *keys: Any, outcome: sa.Subquery | None = None) -> d
             sa.func.coalesce(sa.func.sum(o.c.passed), 0),
         )
         .select_from(o)
-        .join(Person, Person.id == o.c.person_id)
-        .join(Unit, Unit.id == Person.unit_id)
         .group_by(*keys)
     )
+    stmt = held.join_held(stmt, o.c.person_id, o.c.period_id)
     out = {}
     for row in db.session.execute(in_scope(stmt, f)):
         *key, required, sat, passed = row
@@ -198,17 +198,17 @@ def by_period(f: RateFilter) -> dict[tuple[int, int], Counts]:
     """Per (period, unit the people work in) over every period (the trend): the period and
     exam of ``f`` are ignored, scope and sub-tree are kept."""
     o = period_outcomes(None)
-    return count_by(f, o.c.period_id, Person.unit_id, outcome=o)
+    return count_by(f, o.c.period_id, held.UNIT_ID, outcome=o)
 
 
 def by_unit_and_position(f: RateFilter) -> dict[tuple[int, str], Counts]:
     """Per (unit the people work in, their position): one query from which the report
     derives the per-unit, per-position and total counts."""
-    return count_by(f, Person.unit_id, Person.position)
+    return count_by(f, held.UNIT_ID, held.POSITION)
 
 
 def by_exam(f: RateFilter) -> dict[tuple[int, int], Counts]:
     """Per (exam of the period, or the chosen exam; unit the people work in): that exam's
     own attempts."""
     o = exam_outcomes(period_id=f.period_id, exam_id=f.exam_id)
-    return count_by(f, o.c.exam_id, Person.unit_id, outcome=o)
+    return count_by(f, o.c.exam_id, held.UNIT_ID, outcome=o)

@@ -27,6 +27,7 @@ from flask_login import current_user
 from app.analytics.rates import RateFilter
 from app.extensions import db
 from app.models import (
+    Assignment,
     Attempt,
     AttemptState,
     CandidateStatus,
@@ -68,6 +69,7 @@ def data_stamp() -> tuple:
                   sa.func.sum(sa.func.coalesce(Exam.retest_of_id, 0))),
         sa.select(sa.func.count(), sa.func.max(Person.id), sa.func.max(Person.updated_at),
                   sa.func.sum(Person.unit_id)),
+        sa.select(sa.func.count(), sa.func.max(Assignment.id), sa.func.count(Assignment.end_date)),
         sa.select(sa.func.count(), sa.func.max(Unit.id), sa.func.sum(sa.func.length(Unit.path)),
                   sa.func.sum(sa.func.coalesce(Unit.parent_id, 0))),
     ]  # fmt: skip

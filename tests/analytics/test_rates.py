@@ -271,3 +271,45 @@ def test_memoised_aggregates_are_reused_until_the_data_changes(demo):
     db.session.commit()
     units = dict(_everything(_report(_f(p)))[3])
     assert units["Xã An Ninh"] == 1 and units["Xã Long Hưng"] == 1
+
+
+def test_a_period_counts_people_where_they_worked_then(demo):
+    """Figures follow the assignment held on the period's last day: a person moved from
+    Phường 1 to Long Hưng after the first half-year stays a failure of Phường 1 in that
+    half-year (and its trend); a first assignment recorded later covers earlier dates."""
+    from app.models import Assignment
+    from app.org.services import reassign_person
+
+    older, newer = data.period("6 tháng cuối năm 2026", date(2026, 7, 1)), data.period()
+    moved = data.person("ST-TPST-P1", position="Công chức tư pháp")
+    db.session.add(Assignment(person_id=moved.id, unit_id=moved.unit_id, position=moved.position,
+                              start_date=date(2026, 7, 1)))  # fmt: skip
+    late_record = data.person("ST-AN")  # recorded after the older period ended
+    db.session.add(Assignment(person_id=late_record.id, unit_id=late_record.unit_id,
+                              position=late_record.position,
+                              start_date=date(2027, 2, 1)))  # fmt: skip
+    law = data.topic("Pháp luật")
+    first, second = data.exam(older), data.exam(newer)
+    data.sit(first, moved, False, topics={law.id: 0.2})
+    data.sit(first, late_record, True)
+    db.session.flush()
+    reassign_person(moved, data.unit("ST-LH"), "Công chức tiếp nhận", on=date(2027, 1, 1),
+                    reason="Điều động")  # fmt: skip
+    data.sit(second, moved, True, topics={law.id: 0.9})
+    db.session.commit()
+
+    def units(report):
+        return {r.label: (r.counts.sat, r.counts.passed) for r in report.unit_rows if r.counts.sat}
+
+    then = _report(_f(older))
+    assert units(then)["Phường 1"] == (1, 0)
+    assert units(then)["Xã An Ninh"] == (1, 1)
+    assert "Xã Long Hưng" not in units(then)
+    assert {r.label for r in then.position_rows} == {"Công chức tư pháp", "Công chức tiếp nhận"}
+    assert [r.group.label for r in then.weakness_rows] == ["Thành phố Sóc Trăng"]  # Phường 1
+    now = _report(_f(newer))
+    assert units(now)["Xã Long Hưng"] == (1, 1) and "Phường 1" not in units(now)
+    assert {r.label: r.counts.sat for r in now.position_rows} == {"Công chức tiếp nhận": 1}
+    lh = data.unit("ST-LH")
+    trend = _report(RateFilter(newer.id, unit_path=lh.path, perm=ALL), lh).trend_rows
+    assert [(r.label, r.counts.sat) for r in trend if r.counts.sat] == [("6 tháng đầu năm 2027", 1)]
