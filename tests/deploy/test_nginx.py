@@ -195,9 +195,11 @@ def test_static_files_are_served_by_nginx(front):
 
 
 def test_the_request_id_of_nginx_reaches_the_app_and_its_log(front):
-    response = front.get("/auth/login")  # (/healthz is neither logged nor given the id)
+    response = front.get("/auth/login")
     request_id = response.getheader("X-Request-ID")
     assert re.fullmatch(r"[0-9a-f]{32}", request_id or ""), request_id  # nginx's $request_id
+    health = front.get("/healthz").getheader("X-Request-ID")  # not logged, but passed on
+    assert re.fullmatch(r"[0-9a-f]{32}", health or "") and health != request_id, health
     time.sleep(0.2)  # the access log line is written after the response
     log = (front.logs / "onestop-assess.access.log").read_text()
     assert f"rid={request_id}" in log
