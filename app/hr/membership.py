@@ -61,18 +61,22 @@ def review_ids(
     """(to review, results only missing): the first failed a required component without
     meeting the requirement, or is an officer of ``below`` (citizen satisfaction credibly
     below the threshold); the second has a missing component, does not meet the
-    requirement, failed nothing and is not in ``below``."""
+    requirement, failed nothing and is not in ``below``. Every roster member is judged,
+    with a required component or without (under ``knowledge_and_communication`` both are
+    then missing)."""
     c = verdict_sql.codes([period_id], _ids(roster))
-    low = _among(c.c.person_id, below)
-    failed = sa.and_(sa.not_(verdict_sql.meets(rule, c)), verdict_sql.has_failed(c))
-    missing = sa.and_(sa.not_(verdict_sql.meets(rule, c)), verdict_sql.has_missing(rule, c))
-    reviewed = sa.select(c.c.person_id).where(sa.or_(failed, low))
-    if below:  # an officer rated low may have no required component in the period
-        reviewed = sa.select(Person.id).where(
-            Person.id.in_(_ids(roster)),
-            sa.or_(Person.id.in_(sa.select(c.c.person_id).where(failed)), _among(Person.id, below)),
-        )
-    only_missing = sa.select(c.c.person_id).where(missing, sa.not_(failed), sa.not_(low))
+    everyone = (
+        sa.select(Person.id.label("person_id"), c.c.k, c.c.c)
+        .outerjoin(c, c.c.person_id == Person.id)
+        .where(Person.id.in_(_ids(roster)))
+        .subquery("judged")
+    )
+    low = _among(everyone.c.person_id, below)
+    not_meeting = sa.not_(verdict_sql.meets(rule, everyone))
+    failed = sa.and_(not_meeting, verdict_sql.has_failed(everyone))
+    missing = sa.and_(not_meeting, verdict_sql.has_missing(rule, everyone))
+    reviewed = sa.select(everyone.c.person_id).where(sa.or_(failed, low))
+    only_missing = sa.select(everyone.c.person_id).where(missing, sa.not_(failed), sa.not_(low))
     return reviewed, only_missing
 
 

@@ -42,12 +42,12 @@ def _covered(rounds: list[facts.RoundFacts]) -> dict[int, list[int]]:
     return {r.id: sorted(uid for uid, above in units if above & r.unit_ids) for r in rounds}
 
 
-def _communication(period_ids: list[int], ids: sa.Select) -> sa.Select | None:
-    """``person_id, period_id, c`` per round covering the person (several rows when several
-    rounds do); None when the periods have no live round."""
+def _communication(period_ids: list[int], ids: sa.Select) -> list[sa.Select]:
+    """``person_id, period_id, c`` per round covering the person, one SELECT per live round
+    of the periods (none without rounds)."""
     rounds = facts.rounds_of(period_ids)
     if not rounds:
-        return None
+        return []
     covered = _covered(rounds)
     means = (
         sa.select(
@@ -80,7 +80,7 @@ def _communication(period_ids: list[int], ids: sa.Select) -> sa.Select | None:
             .outerjoin(means, joined)
             .where(Person.unit_id.in_(covered[r.id] or [-1]), Person.id.in_(ids))
         )
-    return sa.union_all(*parts)
+    return parts
 
 
 def codes(period_ids: Iterable[int], ids: sa.Select) -> sa.Subquery:
@@ -91,10 +91,10 @@ def codes(period_ids: Iterable[int], ids: sa.Select) -> sa.Subquery:
     knowledge = sa.select(
         o.c.person_id, o.c.period_id, (o.c.sat + o.c.passed).label("k"), _NULL.label("c")
     ).where(o.c.period_id.in_(period_ids), o.c.person_id.in_(ids))
-    communication = _communication(period_ids, ids)
-    rows = (
-        knowledge if communication is None else sa.union_all(knowledge, communication)
-    ).subquery("facts")
+    communication = _communication(period_ids, ids)  # one flat UNION ALL (SQLite nests none)
+    rows = (sa.union_all(knowledge, *communication) if communication else knowledge).subquery(
+        "facts"
+    )
     return (
         sa.select(
             rows.c.person_id,
