@@ -4,7 +4,8 @@ Each function adds/flushes and writes the audit trail; the caller commits once. 
 decision is never edited: ``supersede_decision`` adds a new one pointing at the old one
 (unique, so two people superseding the same decision at once cannot fork the chain). A
 reassignment decision moves the person through ``app.org.services.reassign_person``, which
-closes the current assignment and opens the new one with the reason and decision number.
+closes the current assignment and opens the new one with the reason and decision number;
+superseding it with a decision that is not a reassignment moves them back the same way.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from app.models import (
     ALLOWED_DECISIONS,
     CASE_TRANSITIONS,
     Account,
+    Assignment,
     CaseKind,
     CaseState,
     DecisionKind,
@@ -50,6 +52,7 @@ STATE_LABELS = {CaseState.OPEN: _l("Đang xem xét"), CaseState.DECIDED: _l("Đ�
 REASON_MAX = 2000
 # stored in the assignment history, so in the record's language, not the viewer's
 ASSIGNMENT_REASON = "Bố trí công việc khác phù hợp theo xem xét nhân sự"
+MOVE_BACK_REASON = "Trở lại vị trí trước đó do thay thế quyết định bố trí lại"
 
 
 class HrError(ValueError):
@@ -151,6 +154,57 @@ def _move_person(case: HrCase, decision: HrDecision, unit: Unit) -> None:
     decision.assignment_id = assignment.id
 
 
+def _opened_and_before(old: HrDecision) -> tuple[Assignment | None, Assignment | None]:
+    """The assignment ``old`` opened and the one it closed (None when unknown)."""
+    opened = db.session.get(Assignment, old.assignment_id) if old.assignment_id else None
+    if opened is None:
+        return None, None
+    before = db.session.scalar(
+        sa.select(Assignment)
+        .where(
+            Assignment.person_id == opened.person_id,
+            Assignment.id < opened.id,
+            Assignment.end_date == opened.start_date,
+        )
+        .order_by(Assignment.id.desc())
+        .limit(1)
+    )
+    return opened, before
+
+
+def _check_can_move_back(old: HrDecision) -> None:
+    """Superseding a reassignment undoes the move, which is possible only while the person
+    still holds the assignment it opened (any later move belongs to another decision)."""
+    opened, before = _opened_and_before(old)
+    if opened is None or before is None:
+        return  # nothing recorded to undo (a decision from before assignments were linked)
+    if opened.end_date is not None:
+        raise HrError(
+            _l(
+                "Người này đã được điều động lần khác sau quyết định này, nên không thể tự "
+                "động trở lại vị trí cũ. Hãy điều chỉnh quá trình công tác ở hồ sơ cán bộ "
+                "trước, rồi ghi quyết định thay thế."
+            ),
+            status=409,
+        )
+
+
+def _move_back(case: HrCase, old: HrDecision, decision: HrDecision) -> None:
+    """The superseded reassignment no longer stands: the person returns to the unit and
+    position it moved them from, from today (or, for a move that has not taken effect yet,
+    from its own date, so it never takes effect), recorded in the assignment history."""
+    opened, before = _opened_and_before(old)
+    if opened is None or before is None:
+        return
+    on = max(date.today(), opened.start_date)
+    ref = decision.decision_ref or f"Hồ sơ nhân sự #{case.id}, quyết định #{decision.id}"
+    reason = f"{MOVE_BACK_REASON} #{old.id}: {decision.reason}"[:500]
+    assignment = org.reassign_person(
+        case.person, before.unit, before.position, on=on, reason=reason, decision_ref=ref
+    )
+    decision.assignment_id = assignment.id
+
+
 def _summary(d: HrDecision) -> dict[str, Any]:
     return {
         "decision_id": d.id, "case_id": d.case_id, "decision": d.decision.value,
@@ -190,7 +244,11 @@ def supersede_decision(old: HrDecision, data: DecisionInput, *, decider: Account
     taken = db.session.scalar(sa.select(HrDecision.id).where(HrDecision.supersedes_id == old.id))
     if taken is not None:
         raise HrError(_l("Quyết định này đã được thay thế trước đó."), status=409)
+    if old.decision is DecisionKind.REASSIGN and data.decision is not DecisionKind.REASSIGN:
+        _check_can_move_back(old)
     decision = _add(case, data, decider, old)
+    if old.decision is DecisionKind.REASSIGN and data.decision is not DecisionKind.REASSIGN:
+        _move_back(case, old, decision)
     record_audit(
         "hr.decision_supersede", decision, actor=decider, unit_id=case.unit_id,
         before=_summary(old), after=_summary(decision), reason=decision.reason,
