@@ -1,7 +1,7 @@
 """The satisfaction report: SQL counts in, estimates with intervals out.
 
-All counting is GROUP BY in SQL (``satisfaction_counts.count_rows``: monthly and daily
-rollups, raw rows only for months not built yet); Python only turns a few thousand count
+All counting is GROUP BY in SQL (``satisfaction_counts.count_rows``: the rollups for the
+days they hold, raw rows for today and days not built yet); Python only turns a few thousand count
 rows into statistics (``satisfaction_stats``). A question is identified by its key across
 the versions of one questionnaire, so a report spans version changes. Cronbach's alpha is
 computed on a sample of responses (``satisfaction_alpha``).
@@ -189,8 +189,8 @@ def satisfaction_report(
 
     ``trend_periods``: Period rows to group the trend by (default: calendar months);
     ``parent``: the unit whose sub-units are compared (default: the caller's scope root).
-    Five queries: responses per month, answers per month × question × value, the compared
-    item per unit and officer, the alpha matrix, and the unit list.
+    Six queries: responses per month, answers per month × question × value, the compared
+    item per unit, the officer items per officer, the alpha matrix, and the unit list.
     """
     if db.engine.dialect.name == "postgresql":  # compiling to machine code costs seconds here
         db.session.execute(sa.text("SET LOCAL jit = off"))
@@ -226,23 +226,21 @@ def satisfaction_report(
 
 def _group_counts(f: ResponseFilter, questions: list[Question], compare_q: Question | None):
     """({unit_id: {level: n}} of the compared item, {officer_id: {level: n}} of the officer
-    rating items) in one GROUP BY; officers only when the report is not about one officer."""
+    rating items); officers only when the report is not about one officer. Two GROUP BYs:
+    the units' from the running totals, which have no officer (when the filter allows)."""
     officer_ids = set() if f.officer_id else {
         i for q in questions if q.rates_officer and q.qtype is QuestionType.SCALE5 for i in q.ids
     }  # fmt: skip
-    compare_ids = set(compare_q.ids) if compare_q else set()
     by_unit: dict = defaultdict(lambda: defaultdict(int))
     by_officer: dict = defaultdict(lambda: defaultdict(int))
-    if not officer_ids | compare_ids:
-        return by_unit, by_officer
-    rows = count_rows(
-        f, ["unit_id", "officer_id", "question_id", "number"], officer_ids | compare_ids
-    )
-    for (unit_id, officer_id, qid, level), c in rows.items():
-        if qid in compare_ids:
+    if compare_q:
+        for (unit_id, level), c in count_rows(f, ["unit_id", "number"], compare_q.ids).items():
             by_unit[unit_id][level] += c
-        if qid in officer_ids and officer_id is not None:
-            by_officer[officer_id][level] += c
+    if officer_ids:
+        rows = count_rows(f, ["officer_id", "number"], officer_ids)
+        for (officer_id, level), c in rows.items():
+            if officer_id is not None:
+                by_officer[officer_id][level] += c
     return by_unit, by_officer
 
 

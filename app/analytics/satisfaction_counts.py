@@ -2,11 +2,12 @@
 read from the rollups wherever they can answer it.
 
 The filter's dates (clamped to the days that have responses at all) are cut at month
-boundaries: a whole built month comes from the monthly rollups, the days of a built month
-that the range cuts from the daily rollups, and only the days of months not built yet
-(normally none: ``refresh_rollups`` builds every month with responses) from the raw
-tables; the parts are added. A report from 15 March to 14 September thus reads 17 + 14
-days of day rows and five month rows per group, never the answers themselves.
+boundaries. Of each month, the days the rollups hold (up to the month's ``through``: closed
+days) come from them and the later days (today, and any day after the last build) from the
+raw tables. Reports that neither filter nor group by officer, counter or procedure read
+the held days from the running totals (two days' rows per month, whatever the range:
+``app.analytics.satisfaction_sums``); the others read a wholly held month from the monthly
+rows and the held days of a month the range cuts from the daily rows. The parts are added.
 """
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ from app.analytics.satisfaction_rollup import (
     month_start,
     next_month,
 )
+from app.analytics.satisfaction_sums import is_lean, sums_select
 from app.extensions import db
 from app.models import SurveyAnswer, SurveyResponse, Unit
 from app.models.surveys import SurveyRollup, SurveyRollupDay
 from app.surveys.queries import ResponseFilter, response_conditions
 
 Span = tuple[date, date]  # inclusive days
+Held = tuple[date, date, bool]  # inclusive days held by the rollups; whole month rows?
 
 
 def _data_days() -> Span | None:
@@ -40,30 +43,41 @@ def _data_days() -> Span | None:
     return None if low is None else (as_date(low), as_date(high))
 
 
-def plan(f: ResponseFilter) -> tuple[list[date], list[Span], list[Span]]:
-    """(whole built months, spans of days of built months, spans of days not built) that
-    together cover the filter's dates where responses exist."""
+def _parts(f: ResponseFilter) -> tuple[list[Held], list[Span]]:
+    """(spans the rollups hold, one per month at most; spans to read raw) covering the
+    filter's dates where responses exist."""
     bounds = _data_days()
     if bounds is None:
-        return [], [], []
+        return [], []
     low, high = max(f.start or bounds[0], bounds[0]), min(f.end or bounds[1], bounds[1])
-    built = set(built_months())
-    months: list[date] = []
-    days: list[Span] = []
+    built = built_months()
+    held: list[Held] = []
     raw: list[Span] = []
     month = month_start(low)
     while low <= high and month <= high:
-        last = next_month(month) - timedelta(days=1)
-        span = (max(low, month), min(high, last))
-        if month not in built:
+        first, last = max(low, month), min(high, next_month(month) - timedelta(days=1))
+        b = built.get(month)
+        through = b.through if b else month - timedelta(days=1)
+        if first <= min(last, through):
+            # no responses before the first day with any: the month's start is covered
+            start = month if low == bounds[0] else first
+            whole = b.summed and start == month and (last >= through or high == bounds[1])
+            held.append((start, min(last, through), whole))
+        if max(first, through + timedelta(days=1)) <= last:
+            span = (max(first, through + timedelta(days=1)), last)
             if raw and raw[-1][1] + timedelta(days=1) == span[0]:
                 span = (raw.pop()[0], span[1])  # one span for consecutive raw days
             raw.append(span)
-        elif span == (month, last):
-            months.append(month)
-        else:
-            days.append(span)
         month = next_month(month)
+    return held, raw
+
+
+def plan(f: ResponseFilter) -> tuple[list[date], list[Span], list[Span]]:
+    """(months read from the monthly rows, spans read from the daily rows, spans read raw)
+    by a report that cannot use the running totals."""
+    held, raw = _parts(f)
+    months = [month_start(first) for first, _last, whole in held if whole]
+    days = [(first, last) for first, last, whole in held if not whole]
     return months, days, raw
 
 
@@ -126,14 +140,28 @@ def count_rows(
     ``dims`` among month, unit_id, officer_id and, for answers, question_id, choice,
     number; ``question_ids`` restricts the answers counted. Months come back as dates.
     """
-    months, days, raw = plan(f)
+    held, raw = _parts(f)
     statements = []
-    if months:
-        dated = SurveyRollup.month.in_(months)
-        statements.append(_rollup_select(f, dims, SurveyRollup, dated, question_ids, responses))
-    if days:
-        dated = _within(SurveyRollupDay.day, days)
-        statements.append(_rollup_select(f, dims, SurveyRollupDay, dated, question_ids, responses))
+    if held and is_lean(f, dims):
+        dialect = db.engine.dialect.name
+        statements.append(
+            sums_select(
+                f,
+                dims,
+                [(first, last) for first, last, _whole in held],
+                lambda column: _question_filter(column, question_ids, responses),
+                lambda column: month_of(column, dialect),
+            )
+        )
+    elif held:
+        months = [month_start(first) for first, _last, whole in held if whole]
+        days = [(first, last) for first, last, whole in held if not whole]
+        for table, dated in (
+            (SurveyRollup, SurveyRollup.month.in_(months) if months else None),
+            (SurveyRollupDay, _within(SurveyRollupDay.day, days) if days else None),
+        ):
+            if dated is not None:
+                statements.append(_rollup_select(f, dims, table, dated, question_ids, responses))
     if raw:
         statements.append(_raw_select(f, dims, raw, question_ids, responses))
     result: dict[tuple, int] = {}
@@ -141,4 +169,4 @@ def count_rows(
         for row in db.session.execute(stmt):
             key = tuple(as_date(v) if d == "month" else v for d, v in zip(dims, row, strict=False))
             result[key] = result.get(key, 0) + int(row[-1])
-    return result
+    return {key: n for key, n in result.items() if n}

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 
 from app.analytics.satisfaction import satisfaction_report
 from app.analytics.satisfaction_counts import count_rows, plan
-from app.analytics.satisfaction_rollup import invalidate_months, refresh_rollups
+from app.analytics.satisfaction_rollup import built_months, invalidate_months, refresh_rollups
 from app.extensions import db
-from app.models.surveys import SurveyRollupDay
+from app.models.surveys import SurveyRollupDay, SurveyRollupSum
 from app.surveys.queries import ResponseFilter
 from tests.analytics.satisfaction_data import add, ratings, signed_in, survey  # noqa: F401
 
@@ -66,21 +66,32 @@ def test_a_range_cutting_months_reads_day_rows_with_the_raw_counts(app, survey):
     }
 
 
-def test_day_rows_follow_their_month(app, survey):  # noqa: F811
+def test_an_edited_day_cuts_its_month_back_to_the_day_before(app, survey):  # noqa: F811
     _data(survey)
     with signed_in(app):
         refresh_rollups(force=True)
         db.session.commit()
         march = sa.select(sa.func.count()).where(SurveyRollupDay.day < date(2026, 4, 1))
-        assert db.session.scalar(march) > 0
+        late_march = march.where(SurveyRollupDay.day >= date(2026, 3, 20))
+        late_sums = sa.select(sa.func.count()).where(
+            SurveyRollupSum.day.between(date(2026, 3, 20), date(2026, 3, 31))
+        )
+        assert db.session.scalar(march) > 0 and db.session.scalar(late_sums) > 0
         invalidate_months([date(2026, 3, 20)])  # answers of March edited in place
         db.session.commit()
-        assert db.session.scalar(march) == 0
-        assert plan(ResponseFilter(**CUT))[2] == [(date(2026, 3, 15), date(2026, 3, 31))]
+        assert db.session.scalar(march) > 0  # 14 and 15 March kept
+        assert db.session.scalar(late_march) == db.session.scalar(late_sums) == 0
+        assert built_months()[date(2026, 3, 1)].through == date(2026, 3, 19)
+        assert plan(ResponseFilter(**CUT))[1][0] == (date(2026, 3, 15), date(2026, 3, 19))
+        assert plan(ResponseFilter(**CUT))[2] == [(date(2026, 3, 20), date(2026, 3, 31))]
+        whole_march = ResponseFilter(start=date(2026, 3, 1), end=date(2026, 3, 31))
+        assert plan(whole_march)[0] == []  # no monthly rows until the next build
         ratings(survey, "ST-LH", "overall", [3], day=date(2026, 3, 20))  # a new response
+        assert _counts(survey, **CUT)["levels"][(date(2026, 3, 1), survey.unit("ST-LH").id, 3)] == 1
         refresh_rollups(force=True)
         db.session.commit()
         assert plan(ResponseFilter(**CUT))[2] == []
+        assert plan(whole_march)[0] == [date(2026, 3, 1)]
         assert _counts(survey, **CUT)["levels"][(date(2026, 3, 1), survey.unit("ST-LH").id, 3)] == 1
 
 
