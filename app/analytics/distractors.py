@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -109,22 +109,47 @@ def coded_distractor_analysis(
         raise ValueError(f"{codes.size} choices but {scores.size} total scores")
     upper, lower, reason = thirds(scores) if groups is None else groups
     k = len(names)
-    every = np.bincount(codes, minlength=k)
-    n_upper, n_lower = int(upper.sum()), int(lower.sum())
-    in_upper = np.bincount(codes[upper], minlength=k)
-    in_lower = np.bincount(codes[lower], minlength=k)
+    counts = OptionCounts(
+        np.bincount(codes, minlength=k),
+        np.bincount(codes[upper], minlength=k),
+        np.bincount(codes[lower], minlength=k),
+    )
+    return counted_distractor_analysis(
+        counts, names, key, (int(upper.sum()), int(lower.sum())), reason
+    )
+
+
+class OptionCounts(NamedTuple):
+    """How many examinees chose each option: all of them, the upper and the lower third."""
+
+    every: np.ndarray
+    upper: np.ndarray
+    lower: np.ndarray
+
+
+def counted_distractor_analysis(
+    counts: OptionCounts,
+    names: Sequence[str],
+    key: str | None,
+    group_sizes: tuple[int, int],
+    reason: str | None,
+) -> DistractorAnalysis:
+    """The :class:`DistractorAnalysis` of option ``counts`` (indexed like ``names``) in
+    thirds of ``group_sizes`` (upper, lower) examinees; no group shares with a ``reason``."""
+    n = int(counts.every.sum())
+    n_upper, n_lower = group_sizes
     shares = tuple(
         OptionShare(
             option=name,
             is_key=key is not None and name == key,
-            upper_share=None if reason else float(in_upper[i] / n_upper),
-            lower_share=None if reason else float(in_lower[i] / n_lower),
-            overall_share=float(every[i] / codes.size) if codes.size else 0.0,
+            upper_share=None if reason else float(counts.upper[i] / n_upper),
+            lower_share=None if reason else float(counts.lower[i] / n_lower),
+            overall_share=float(counts.every[i] / n) if n else 0.0,
         )
         for i, name in enumerate(names)
     )
     return DistractorAnalysis(
-        key=key, n=int(codes.size), n_upper=n_upper, n_lower=n_lower, options=shares, reason=reason
+        key=key, n=n, n_upper=n_upper, n_lower=n_lower, options=shares, reason=reason
     )
 
 

@@ -24,10 +24,19 @@ import numpy as np
 
 from app.analytics.distractors import (
     DistractorAnalysis,
+    OptionCounts,
     Thirds,
-    coded_distractor_analysis,
+    counted_distractor_analysis,
+    thirds,
 )
-from app.analytics.exam_columns import question_columns
+from app.analytics.exam_columns import (
+    QuestionColumn,
+    attempt_index,
+    earned_marks,
+    question_columns,
+    slot_matrix,
+    sorted_rows,
+)
 from app.analytics.exam_data import CHOICE_BLANK, CHOICE_QTYPES, ItemRows, VersionInfo, choice_name
 from app.analytics.items import ItemStats, analyse_items, flag_item, item_against_rest
 
@@ -67,18 +76,40 @@ def distractors_of(
 def _coded(
     info: VersionInfo, codes: np.ndarray, totals: np.ndarray, groups: Thirds | None
 ) -> DistractorAnalysis:
+    upper, lower, reason = thirds(totals) if groups is None else groups
+    size = int(codes.max()) + 1
+    by_code = OptionCounts(
+        np.bincount(codes, minlength=size),
+        np.bincount(codes[upper], minlength=size),
+        np.bincount(codes[lower], minlength=size),
+    )
+    return counted_distractors(info, by_code, (upper, lower, reason))
+
+
+def counted_distractors(
+    info: VersionInfo, by_code: OptionCounts, groups: Thirds
+) -> DistractorAnalysis | None:
+    """:func:`distractors_of` from the counts of each choice code (0 = blank) among
+    everyone and in the thirds ``groups`` (None when nobody answered)."""
+    seen = np.flatnonzero(by_code.every)
+    if not seen.size:
+        return None
     # Report the bank's options, then any other option seen, then the blank answer —
     # the order distractor_analysis gives the same choices as letters.
     listed = list(info.options)
-    seen = np.flatnonzero(np.bincount(codes))
     extra = sorted({choice_name(int(c)) for c in seen if c > CHOICE_BLANK} - set(listed))
     names = listed + extra + ([""] if seen[0] == CHOICE_BLANK else [])
     position = {name: i for i, name in enumerate(names)}
-    lookup = np.zeros(int(seen[-1]) + 1, dtype=np.intp)
-    for code in seen.tolist():
-        lookup[code] = position[choice_name(code)]
+    at = np.array([position[choice_name(code)] for code in seen.tolist()], dtype=np.intp)
+
+    def by_name(counts: np.ndarray) -> np.ndarray:
+        return np.bincount(at, weights=counts[seen], minlength=len(names)).astype(np.int64)
+
+    counts = OptionCounts(*(by_name(c) for c in by_code))
     key = info.keys[0] if len(info.keys) == 1 else None
-    return coded_distractor_analysis(lookup[codes], names, totals, key=key, groups=groups)
+    upper, lower, reason = groups
+    sizes = (int(upper.sum()), int(lower.sum()))
+    return counted_distractor_analysis(counts, names, key, sizes, reason)
 
 
 def distractor_payload(analysis: DistractorAnalysis | None, info: VersionInfo) -> dict | None:
@@ -119,19 +150,19 @@ def question_entry(
     return _entry_end(entry, stats, distractors, info, min_n)
 
 
-def known_question_entry(
-    info: VersionInfo,
-    stats: ItemStats,
-    codes: np.ndarray,
-    totals: np.ndarray,
-    groups: Thirds,
-    min_n: int,
-) -> dict[str, Any]:
+def known_question_entry(info: VersionInfo, column: QuestionColumn, min_n: int) -> dict[str, Any]:
     """:func:`question_entry` of a version whose statistics over these attempts (none
-    voided) are known already, as are the thirds of their ``totals`` (``thirds(totals)``)."""
+    voided) are known already (``column.known``), as are the thirds of their totals and,
+    where every attempt answered online, the counts of each choice code."""
+    stats, groups = column.known
     entry = _entry_head(info)
-    entry["n"], entry["voided"] = int(totals.size), False
-    distractors = distractors_of(info, codes, totals, groups)
+    entry["n"], entry["voided"] = int(column.totals.size), False
+    if info.qtype not in CHOICE_QTYPES:
+        distractors = None
+    elif column.by_code is not None:
+        distractors = counted_distractors(info, column.by_code, groups)
+    else:
+        distractors = distractors_of(info, column.codes, column.totals, groups)
     return _entry_end(entry, stats, distractors, info, min_n)
 
 
@@ -166,67 +197,6 @@ def _entry_end(
 # --- the exam -------------------------------------------------------------------------------
 
 
-def _sorted(rows: ItemRows) -> ItemRows:
-    """Rows ordered by attempt then position (the loader's order; re-sorted if not)."""
-    if len(rows) < 2:
-        return rows
-    key = rows.attempt * (int(rows.position.max()) + 1) + rows.position
-    if (key[1:] > key[:-1]).all():
-        return rows
-    return rows.take(np.argsort(key, kind="stable"))
-
-
-def _attempt_index(attempts: np.ndarray) -> np.ndarray:
-    """0, 1, 2, … per attempt of rows grouped by attempt (a run per attempt)."""
-    starts = np.ones(attempts.size, dtype=bool)
-    starts[1:] = attempts[1:] != attempts[:-1]
-    return np.cumsum(starts) - 1
-
-
-def _earned(rows: ItemRows) -> np.ndarray:
-    return np.where(np.isnan(rows.credit), 0.0, rows.credit * rows.mark)
-
-
-def _slot_marks(
-    rows: ItemRows, earned: np.ndarray, index: np.ndarray, kept: np.ndarray, size: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """(marks[kept attempt, position], largest scored mark per position; -inf for none)."""
-    scored_mark = np.where(np.isnan(rows.credit), -np.inf, rows.mark)  # voided: no maximum
-    if kept.all():  # every attempt holds positions 1..size, in order: a reshape, no copy
-        marks = earned.reshape(kept.size, size)
-        return marks, scored_mark.reshape(kept.size, size).max(axis=0)
-    on = kept[index]
-    cells = (np.cumsum(kept)[index[on]] - 1, rows.position[on] - 1)
-    marks = np.zeros((int(kept.sum()), size))
-    marks[cells] = earned[on]
-    slot_max = np.full(size, -np.inf)
-    np.maximum.at(slot_max, cells[1], scored_mark[on])
-    return marks, slot_max
-
-
-def slot_matrix(
-    rows: ItemRows, index: np.ndarray, n_attempts: int, earned: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray, list[int], int]:
-    """(marks[attempt, position], max mark per position, positions, attempts left out).
-
-    Only attempts with the most common number of positions, numbered 1..L, are kept;
-    positions voided in every kept attempt are dropped. ``earned`` is ``_earned(rows)``
-    when the caller has it already.
-    """
-    lengths = np.bincount(index, minlength=n_attempts)
-    if not lengths.size:
-        return np.zeros((0, 0)), np.zeros(0), [], 0
-    size = int(np.bincount(lengths).argmax())
-    last = np.cumsum(lengths) - 1
-    kept = (lengths == size) & (rows.position[last] == size)
-    earned = _earned(rows) if earned is None else earned
-    marks, slot_max = _slot_marks(rows, earned, index, kept, size)
-    live = slot_max > -np.inf
-    positions = [int(p) + 1 for p in np.flatnonzero(live)]
-    marks = marks if live.all() else marks[:, live]
-    return marks, slot_max[live], positions, int(n_attempts - kept.sum())
-
-
 def _test_level(
     rows: ItemRows, earned: np.ndarray, index: np.ndarray, n_attempts: int
 ) -> tuple[dict[str, Any], dict[int, ItemStats]]:
@@ -257,8 +227,7 @@ def _questions(
     entries = []
     for c in question_columns(rows, earned, totals, index, positions):
         if c.known is not None:
-            stats, groups = c.known
-            entry = known_question_entry(infos[c.version], stats, c.codes, c.totals, groups, min_n)
+            entry = known_question_entry(infos[c.version], c, min_n)
         else:
             rest = c.totals - c.earned
             entry = question_entry(infos[c.version], c.credit, rest, c.codes, c.totals, min_n)
@@ -272,10 +241,10 @@ def analyse_exam(rows: ItemRows, infos: dict[int, VersionInfo], *, min_n: int) -
     ``rows`` come from :func:`app.analytics.exam_data.load_exam_rows`, ``infos`` name every
     version in them. Statistics that cannot be computed are ``None`` with a reason.
     """
-    rows = _sorted(rows)
-    index = _attempt_index(rows.attempt)
+    rows = sorted_rows(rows)
+    index = attempt_index(rows.attempt)
     n_attempts = int(index[-1]) + 1 if index.size else 0
-    earned = _earned(rows)
+    earned = earned_marks(rows)
     totals = np.bincount(index, weights=earned, minlength=n_attempts)
     payload: dict[str, Any] = {"algorithm": ALGORITHM, "n_attempts": n_attempts, "min_n": min_n}
     test_level, positions = _test_level(rows, earned, index, n_attempts)

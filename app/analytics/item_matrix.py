@@ -48,20 +48,25 @@ def column_moments(columns: np.ndarray, rest_of: np.ndarray) -> ColumnMoments:
     if not k:
         return ColumnMoments(**out)
     t_dev = rest_of - rest_of.mean()
+    counter = _JointCounter.for_marks(columns, rest_of)
     for start in range(0, k, BLOCK):
         block = columns[start : start + BLOCK]
         rows = slice(start, start + block.shape[0])
         mean = block.mean(axis=1)
         dev = block - mean[:, None]
         rest = rest_of - block
-        rest_dev = rest - rest.mean(axis=1)[:, None]
+        rest -= rest.mean(axis=1)[:, None]
         out["mean"][rows] = mean
-        out["var"][rows] = (dev * dev).sum(axis=1) / (n - 1)
-        out["var_rest"][rows] = (rest_dev * rest_dev).sum(axis=1) / (n - 1)
-        out["cov"][rows] = (dev * rest_dev).sum(axis=1) / (n - 1)
-        out["cov_total"][rows] = (dev * t_dev).sum(axis=1) / (n - 1)
-    counted = _counted_sorted_covariances(columns, rest_of)
-    out["cov_max"] = counted if counted is not None else _sorted_covariances(columns, rest_of)
+        out["var"][rows] = np.einsum("ij,ij->i", dev, dev) / (n - 1)
+        out["var_rest"][rows] = np.einsum("ij,ij->i", rest, rest) / (n - 1)
+        out["cov"][rows] = np.einsum("ij,ij->i", dev, rest) / (n - 1)
+        out["cov_total"][rows] = dev @ t_dev / (n - 1)
+        if counter is not None:
+            counter = counter.add(block, start)
+    if counter is not None:
+        out["cov_max"] = _from_counts(counter.joint, counter.x_low, counter.t_low, n)
+    else:
+        out["cov_max"] = _sorted_covariances(columns, rest_of)
     return ColumnMoments(**out)
 
 
@@ -74,30 +79,46 @@ def _sorted_covariances(columns: np.ndarray, rest_of: np.ndarray) -> np.ndarray:
     return out
 
 
-def _whole(values: np.ndarray) -> np.ndarray | None:
-    whole = values.astype(np.int64)
-    return whole if np.array_equal(whole, values) else None
+class _JointCounter(NamedTuple):
+    """Counts of (item, mark, total) filled block by block, while every mark is whole."""
 
+    joint: np.ndarray  # [item, mark − x_low, total − t_low]
+    x_low: int
+    t_low: int
+    total_index: np.ndarray  # total − t_low per examinee
 
-def _counted_sorted_covariances(columns: np.ndarray, rest_of: np.ndarray) -> np.ndarray | None:
-    """The sorted covariances from counts, when every mark and total is a whole number in a
-    range worth counting; None otherwise."""
-    k, n = columns.shape
-    if not (np.isfinite(columns).all() and np.isfinite(rest_of).all()):
-        return None
-    x_low, x_high = float(columns.min()), float(columns.max())
-    t_low, t_high = float(rest_of.min()), float(rest_of.max())
-    x_range, t_range = int(x_high - x_low) + 1, int(t_high - t_low) + 1
-    if k * x_range * t_range > RANGE_PER_VALUE * columns.size + RANGE_ALLOWANCE:
-        return None
-    x, t = _whole(columns), _whole(rest_of)
-    if x is None or t is None:
-        return None
-    x -= int(x_low)
-    joint_index = (np.arange(k)[:, None] * x_range + x) * t_range + (t - int(t_low))
-    joint = np.bincount(joint_index.ravel(), minlength=k * x_range * t_range)
-    joint = joint.reshape(k, x_range, t_range)
-    return _from_counts(joint, int(x_low), int(t_low), n)
+    @classmethod
+    def for_marks(cls, columns: np.ndarray, rest_of: np.ndarray) -> _JointCounter | None:
+        """An empty counter, or None when the marks or totals are not whole numbers in a
+        range worth counting (checked here for the totals, per block for the marks)."""
+        k = columns.shape[0]
+        x_low, x_high = float(columns.min()), float(columns.max())
+        t_low, t_high = float(rest_of.min()), float(rest_of.max())
+        if not all(np.isfinite((x_low, x_high, t_low, t_high))):
+            return None
+        x_range, t_range = int(x_high - x_low) + 1, int(t_high - t_low) + 1
+        if k * x_range * t_range > RANGE_PER_VALUE * columns.size + RANGE_ALLOWANCE:
+            return None
+        total_index = rest_of.astype(np.intp)
+        if not (total_index == rest_of).all() or x_low != int(x_low):
+            return None
+        total_index -= int(t_low)
+        joint = np.zeros((k, x_range, t_range), dtype=np.int64)
+        return cls(joint, int(x_low), int(t_low), total_index)
+
+    def add(self, block: np.ndarray, start: int) -> _JointCounter | None:
+        """Count rows ``start…`` (``block``); None (stop counting) if a mark is not whole."""
+        index = block.astype(np.intp)
+        if not (index == block).all():
+            return None
+        rows, x_range, t_range = block.shape[0], *self.joint.shape[1:]
+        index -= self.x_low
+        index *= t_range
+        index += self.total_index
+        index += (np.arange(rows, dtype=np.intp) * (x_range * t_range))[:, None]
+        counts = np.bincount(index.ravel(), minlength=rows * x_range * t_range)
+        self.joint[start : start + rows] = counts.reshape(rows, x_range, t_range)
+        return self
 
 
 def _from_counts(joint: np.ndarray, x_low: int, t_low: int, n: int) -> np.ndarray:
