@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_login import current_user
 
 from app.access import Perm, requires
@@ -61,10 +61,10 @@ def list_commendations():
         attach_cases(entries, period, CaseKind.COMMENDATION)
         tables = commendation_tables(entries, period, policy)
         return table_download(tables, fmt, f"de-nghi-khen-thuong-ky-{period.id}")
-    found = (
-        commendation_page(period, ctx["people"], policy, _page_number("page")) if period else None
-    )
-    if found is not None:
+    found = None
+    if period:
+        size = current_app.config["PAGE_SIZE"]
+        found = commendation_page(period, ctx["people"], policy, _page_number("page"), size)
         attach_cases(found.entries, period, CaseKind.COMMENDATION)
     return render_template("hr/list_commendations.html", found=found, **ctx)
 
@@ -81,7 +81,7 @@ def list_reassignments():
         return table_download(tables, fmt, f"xem-xet-bo-tri-lai-ky-{period.id}")
     found = None
     if period:
-        pages = _page_number("page"), _page_number("mpage")
+        pages = _page_number("page"), _page_number("mpage"), current_app.config["PAGE_SIZE"]
         found = review_page(period, ctx["people"], policy, *pages)
         attach_cases(found.reviews.entries, period, CaseKind.REASSIGNMENT_REVIEW)
     return render_template("hr/list_reassignments.html", found=found, **ctx)
