@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -40,23 +41,13 @@ from bench.faults.population import check_writes, integrity_ok, prepare
 from bench.faults.services import app_env, gunicorn
 from bench.faults.users import Mix, start_users
 from bench.harness import ROOT, postgres_bench_url, save_result
+from bench.memory import Sampler, growth, rss_by_pid
 
 PG_BASE = os.environ.get(
     "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 QUESTIONS = 24  # in the demo exam
-TABLE_HEADER = "| date (UTC) | minutes | database | officers × think |"
-
-
-def rss_by_pid(pids: list[int]) -> dict[int, float]:
-    sizes = {}
-    for pid in pids:
-        try:
-            pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        sizes[pid] = round(pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
-    return sizes
+TABLE_HEADER = "| date (UTC) | machine | database, limits |"
 
 
 def officer_pool(args) -> int:
@@ -65,24 +56,34 @@ def officer_pool(args) -> int:
     return args.officers * (math.ceil(args.minutes * 60 / seconds_per_exam) + 1)
 
 
-def database_url(kind: str, folder: Path) -> str:
-    if kind == "sqlite":
+def database_url(args, folder: Path) -> str:
+    if args.database == "sqlite":
         return f"sqlite:///{folder}/soak.sqlite3"
-    return postgres_bench_url(PG_BASE, "onestop_soak")
+    return postgres_bench_url(PG_BASE, args.pg_database)
 
 
-def run_soak(args) -> dict:
-    folder = Path(tempfile.mkdtemp(prefix="soak-"))
-    url = database_url(args.database, folder)
+def server_env(args, url: str, folder: Path) -> dict[str, str]:
+    env = app_env(url, folder, args.redis_url)
+    if args.malloc_arena_max:
+        env["MALLOC_ARENA_MAX"] = str(args.malloc_arena_max)
+    return env
+
+
+def run_soak(args, folder: Path) -> dict:
+    load_start = os.getloadavg()
+    url = database_url(args, folder)
     population = prepare(url, officer_pool(args))
     mix = Mix(officers=args.officers, qr=args.qr)
     tally, seconds = Tally(), args.minutes * 60
-    with gunicorn(app_env(url, folder, args.redis_url)) as server:
+    warm_s = min(60.0, seconds / 10)  # warm-up: imports, caches, first pages
+    with gunicorn(server_env(args, url, folder)) as server:
         boot = rss_by_pid(server.workers())
         run = Run(server.port, population, tally, threading.Event(), think_s=args.think)
+        sampler = Sampler(server.workers, args.sample_every, threading.Event())
+        sampler.start()
         started = time.monotonic()
         threads = start_users(run, mix)
-        run.stop.wait(min(60.0, seconds / 10))  # warm-up: imports, caches, first pages
+        run.stop.wait(warm_s)
         warm = rss_by_pid(server.workers())
         time.sleep(max(0.0, started + seconds - time.monotonic()))
         run.stop.set()
@@ -90,14 +91,18 @@ def run_soak(args) -> dict:
             thread.join(timeout=run.retry_s + 30)
         elapsed = time.monotonic() - started
         end = rss_by_pid(server.workers())
+        sampler.stop.set()
+        sampler.join(timeout=30)
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
+        "load_average_start": load_start,
         "load_average": os.getloadavg(),
         "minutes": args.minutes,
         "database": args.database,
         "rate_limits": "redis" if args.redis_url else "memory",
         "mix": mix.__dict__,
         "think_s": args.think,
+        "malloc_arena_max": args.malloc_arena_max or None,
         "elapsed_s": round(elapsed, 1),
         **tally.summary(elapsed),
         **check_writes(url, tally.acked, population.baseline),
@@ -105,6 +110,8 @@ def run_soak(args) -> dict:
         "worker_rss_mb": {"boot": boot, "warm": warm, "end": end},
         "worker_growth_mb": {pid: round(end[pid] - warm[pid], 1) for pid in end if pid in warm},
         "workers_replaced": sorted(set(warm) ^ set(end)),
+        "memory_samples": sampler.samples,
+        "memory_after_warmup": growth(sampler.samples, warm_s),
     }
 
 
@@ -136,20 +143,30 @@ def report(r: dict) -> None:
     memory = r["worker_rss_mb"]
     print(f"worker MB boot {memory['boot']}, warm {memory['warm']}, end {memory['end']}")
     print(f"growth per worker after warm-up (MB): {r['worker_growth_mb']}")
+    for pid, g in r["memory_after_warmup"].items():
+        print(
+            f"worker {pid}: RSS {g['rss_warm']} -> {g['rss_end']} MB (anonymous "
+            f"{g['anon_warm']} -> {g['anon_end']}), slope {g['slope_mb_h']} MB/h after "
+            f"warm-up, {g['slope_second_half_mb_h']} MB/h over the second half"
+        )
 
 
 def table_line(r: dict, path: Path) -> str:
-    kinds, mix = r["kinds"], r["mix"]
+    save, kinds = r["kinds"].get("save", {}), r["kinds"]
     p95 = " / ".join(
-        str(round(kinds.get(k, {}).get("p95_ms", 0))) for k in ("save", "kiosk_submit", "page")
+        str(round(kinds.get(k, {}).get("p95_ms", 0))) for k in ("kiosk_submit", "page")
     )
-    growth = ", ".join(f"{g:+}" for g in r["worker_growth_mb"].values())
-    load = f"{r['load_average'][0]:.1f}"
+    after = r["memory_after_warmup"].values()
+    rss = ", ".join(f"{g['rss_warm']:.0f} → {g['rss_end']:.0f}" for g in after)
+    slopes = ", ".join(f"{g['slope_mb_h']:+} ({g['slope_second_half_mb_h']:+})" for g in after)
+    arenas = f", MALLOC_ARENA_MAX={r['malloc_arena_max']}" if r.get("malloc_arena_max") else ""
+    loads = [r.get("load_average_start", [None])[0], r["load_average"][0]]
+    machine = f"{os.cpu_count()} cores, load " + "–".join(f"{x:.1f}" for x in loads if x)
     return (
-        f"| {r['date']} | {r['minutes']} | {r['database']} | {mix['officers']} × {r['think_s']} s"
-        f" + {mix['kiosks']} kiosks + {mix['qr']} QR + {mix['readers']} readers"
-        f" | {r['requests_per_s']} | {p95} | {r['server_errors']} | {lost(r)}"
-        f" | {growth} | {load} | `{path.name}` |"
+        f"| {r['date']} | {machine} | {r['database']}, {r['rate_limits']} limits{arenas}"
+        f" | {r['minutes']} | {r['requests']} ({r['requests_per_s']}/s)"
+        f" | {' / '.join(str(round(save.get(f'p{n}_ms', 0))) for n in (50, 95, 99))}"
+        f" | {p95} | {r['server_errors']} | {lost(r)} | {rss} | {slopes} | `{path.name}` |"
     )
 
 
@@ -178,11 +195,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--qr", type=int, default=3)
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--redis-url", default="", help="rate limits in Redis (default: memory)")
+    parser.add_argument("--pg-database", default="onestop_soak", help="scratch database")
+    parser.add_argument("--sample-every", type=float, default=60.0, help="memory sample, s")
+    parser.add_argument("--malloc-arena-max", type=int, default=0, help="glibc arenas")
     parser.add_argument("--no-readme", action="store_true", help="do not add a table line")
+    parser.add_argument("--keep", action="store_true", help="keep the soak-* folder on failure")
     args = parser.parse_args(argv)
     if args.quick:
         args.minutes = 2.0
-    result = run_soak(args)
+    folder = Path(tempfile.mkdtemp(prefix="soak-"))
+    failed = True
+    try:
+        result = run_soak(args, folder)
+        failed = bool(lost(result) or result["server_errors"] or result["unexpected"])
+        failed = failed or not result["integrity_ok"]
+    finally:
+        if failed and args.keep:
+            print(f"kept {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
     uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     result["uptime"] = uptime
     report(result)
@@ -190,8 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"results: {path}  ({uptime})")
     if not args.no_readme:
         append_to_readme(table_line(result, path))
-    failed = lost(result) or result["server_errors"] or result["unexpected"]
-    return 1 if failed or not result["integrity_ok"] else 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from app.models import utcnow
 MAX_ENTRIES = 20_000  # a province's officers, with room; beyond this the oldest half goes
 _LOCK = threading.Lock()
 clock = time.monotonic  # tests move it forward instead of sleeping
+_next_sweep = [0.0]  # when ``remember`` next drops the expired entries (at most once a TTL)
 
 
 def _entries() -> dict[str, tuple[float, Principal]]:
@@ -47,16 +48,20 @@ def lookup(digest: str) -> Principal | None:
 
 def remember(digest: str, principal: Principal, expires_at: datetime) -> None:
     """Keep ``principal`` for the configured time, never past the token's ``expires_at``."""
-    ttl = _ttl()
-    if ttl <= 0:
+    configured = _ttl()
+    if configured <= 0:
         return
-    ttl = min(ttl, (expires_at - utcnow()).total_seconds())
-    entries = _entries()
+    ttl = min(configured, (expires_at - utcnow()).total_seconds())
+    entries, now = _entries(), clock()
     with _LOCK:
+        if now >= _next_sweep[0]:  # expired entries would otherwise stay until MAX_ENTRIES
+            for key in [k for k, (until, _p) in entries.items() if until <= now]:
+                del entries[key]
+            _next_sweep[0] = now + configured
         if len(entries) >= MAX_ENTRIES:
             for key in list(entries)[: MAX_ENTRIES // 2]:
                 del entries[key]
-        entries[digest] = (clock() + ttl, principal)
+        entries[digest] = (now + ttl, principal)
 
 
 def forget_account(account_id: int) -> None:

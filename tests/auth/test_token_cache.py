@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.access import Principal
 from app.auth import services, token_cache
 from app.extensions import db
 from app.models import Account, ApiToken, utcnow
@@ -89,3 +90,21 @@ def test_the_cache_never_outlives_the_token(demo, client, clock, monkeypatch):
 def test_an_unknown_or_malformed_token_is_refused(demo, client, clock):
     assert _exams(client, {"Authorization": "Bearer osa_not-a-token"}) == 401
     assert _exams(client, {"Authorization": "Bearer "}) == 401
+
+
+def test_expired_entries_are_dropped_not_kept_until_the_cache_is_full(app, clock, monkeypatch):
+    """A soak signs in a new officer every few seconds: without the sweep every token
+    ever seen stayed in each worker's memory (about 1 KB each) until MAX_ENTRIES."""
+    monkeypatch.setattr(token_cache, "_next_sweep", [0.0])
+    expires = utcnow() + timedelta(days=1)
+    with app.app_context():
+        entries = token_cache._entries()
+        entries.clear()
+        for n in range(300):
+            principal = Principal(n, f"officer{n}", f"Cán bộ {n}", n, False, ())
+            token_cache.remember(f"digest-{n}", principal, expires)
+        assert len(entries) == 300  # all fresh: nothing dropped
+        clock[0] += 6  # past API_TOKEN_CACHE_SECONDS (5)
+        token_cache.remember("digest-new", Principal(999, "new", "Mới", 999, False, ()), expires)
+        assert list(entries) == ["digest-new"]
+        assert token_cache.lookup("digest-new") is not None
