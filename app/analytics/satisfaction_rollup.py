@@ -26,13 +26,14 @@ from __future__ import annotations
 import time
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
 from app.analytics.satisfaction_sums import drop_sums, write_sums
 from app.extensions import db
+from app.i18n import TZ
 from app.models import SurveyAnswer, SurveyResponse
 from app.models.surveys import SurveyRollup, SurveyRollupDay, SurveyRollupMonth
 from app.surveys.responses import today
@@ -44,6 +45,7 @@ DIMENSIONS = (
 ANSWER_DIMS = ("question_id", "choice", "number")
 LOCK_KEY = 720_460_001  # pg_advisory_xact_lock key of rollup maintenance
 _last_check: dict[str, float] = {}
+CLOSE_GRACE = timedelta(minutes=15)
 Stamp = tuple[int, int]  # responses, flagged
 
 
@@ -69,8 +71,11 @@ def month_end(month: date) -> date:
 
 
 def closed_through() -> date:
-    """The last closed day (yesterday, local time): the last day the rollups may hold."""
-    return today() - timedelta(days=1)
+    """The last closed day, the last day the rollups may hold: yesterday, once
+    ``CLOSE_GRACE`` has passed since midnight (local time) — a request that read the date
+    just before midnight has committed its response by then."""
+    now = datetime.now(TZ) - CLOSE_GRACE
+    return min(now.date(), today()) - timedelta(days=1)
 
 
 def month_of(column, dialect: str) -> sa.ColumnElement:
