@@ -169,6 +169,11 @@ def check_form(batch: PaperBatch, form_no: int, codes: dict[str, str], by: Accou
     db.session.add(check)
     if differences and response is not None:
         response.flagged = True
+        # a past day's response changed: its month's rollups must not count it (imported
+        # here: the analytics package imports the surveys package)
+        from app.analytics.satisfaction_rollup import invalidate_months
+
+        invalidate_months([response.day])
     db.session.flush()
     record_audit("survey.paper_check", batch, after={"form": form_no, "matched": check.matched})
     return check

@@ -168,3 +168,17 @@ def test_the_page_counts_a_response_of_today_at_once(login_as, survey):  # noqa:
 
 def _question(report, key: str):
     return next(q for q in report.questions if q.question.key == key)
+
+
+def test_the_rollups_command_builds_the_closed_days(app, survey):  # noqa: F811
+    add(survey, "ST-LH", {"overall": 5}, day=date(2026, 3, 10))
+    add(survey, "ST-LH", {"overall": 2}, day=today())
+    result = app.test_cli_runner().invoke(args=["analytics", "rollups"])
+    assert result.exit_code == 0, result.output
+    assert "Đã cập nhật 1 tháng" in result.output
+    db.session.remove()
+    built = built_months()
+    assert built[date(2026, 3, 1)].through == date(2026, 3, 31)
+    assert all(b.through <= closed_through() for b in built.values())
+    again = app.test_cli_runner().invoke(args=["analytics", "rollups"])
+    assert "Đã cập nhật 0 tháng" in again.output
