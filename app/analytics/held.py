@@ -10,7 +10,8 @@ current period that is the assignment held now, since no assignment has ended in
 future). Assignments are half-open ``[start_date, end_date)``, as ``reassign_person``
 writes them. A person's first assignment also covers every date before it (records are
 often created after the fact, with the import date as start), and a person with no
-assignment at all keeps their current unit and position.
+assignment at all keeps their current unit and position. (An assignment not ended is the
+current one, which ``Person`` mirrors.)
 
 The HR lists and decisions are not counted here: they act on the person where they work
 now (``app.hr``), which is what a decision can change.
@@ -31,7 +32,7 @@ _Earlier = aliased(Assignment, name="earlier")
 
 # What callers group by instead of Person.unit_id and Person.position.
 UNIT_ID = sa.func.coalesce(Held.unit_id, Person.unit_id)
-POSITION = sa.case((Held.id.is_(None), Person.position), else_=Held.position)
+POSITION = sa.func.coalesce(Held.position, Person.position)  # Held.position is NOT NULL
 
 
 def _is_first() -> sa.ColumnElement[bool]:
@@ -45,17 +46,26 @@ def _is_first() -> sa.ColumnElement[bool]:
 
 def join_held(stmt: sa.Select, person_id: Any, period_id: Any) -> sa.Select:
     """Join ``Person`` (by ``person_id``), the assignment held at the end of the period
-    ``period_id`` (outer: ``Held`` columns are NULL without one) and ``Unit`` — the unit
-    held then — to ``stmt``; group and filter by ``UNIT_ID``, ``POSITION`` and ``Unit``."""
-    ends = _HeldPeriod.ends_on
+    ``period_id`` when it is not the current one (outer: ``Held`` columns are NULL
+    otherwise) and ``Unit`` — the unit held then — to ``stmt``; group and filter by
+    ``UNIT_ID``, ``POSITION`` and ``Unit``.
+
+    Only *ended* assignments are joined: the current one is what ``Person.unit_id`` and
+    ``Person.position`` already say (``reassign_person`` keeps them equal), and most people
+    never move, so the join reads a few rows instead of one per person. An empty interval
+    ``[d, d)`` (a move cancelled before it took effect) is never held."""
+    # a scalar subquery, evaluated only for the few ended assignments that match: joining
+    # the periods table instead spoils PostgreSQL's row estimates for the whole statement
+    ends = sa.select(_HeldPeriod.ends_on).where(_HeldPeriod.id == period_id).scalar_subquery()
     covers = sa.and_(
         Held.person_id == person_id,
+        Held.end_date.is_not(None),
+        Held.end_date > ends,
+        Held.end_date > Held.start_date,
         sa.or_(Held.start_date <= ends, _is_first()),
-        sa.or_(Held.end_date.is_(None), Held.end_date > ends),
     )
     return (
         stmt.join(Person, Person.id == person_id)
-        .join(_HeldPeriod, _HeldPeriod.id == period_id)
         .outerjoin(Held, covers)
         .join(Unit, Unit.id == UNIT_ID)
     )
