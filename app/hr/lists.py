@@ -280,10 +280,12 @@ def review_page(
     roster = as_roster(people)
     ratings = officer_ratings(period, None)
     below = [pid for pid, c in ratings.items() if (r := ratings_of(c, policy)) and r.below]
-    reviewed, only_missing = membership.review_ids(period.id, roster, below, verdict_rule())
+    rows = membership.in_order(
+        roster, membership.review_rows(period.id, roster, below, verdict_rule())
+    )
     parts = []
-    for on_list, number in ((reviewed, page), (only_missing, missing_page)):
-        found = membership.page_of(roster, on_list, number, per_page)
+    for part, number in ((0, page), (1, missing_page)):
+        found = membership.cut([pid for pid, apart in rows if apart == part], number, per_page)
         entries = _entries(period, found.ids, policy, roster, ratings=ratings)
         for entry in entries:
             entry.reasons = _review_reasons(

@@ -1,9 +1,10 @@
 """Who is on an HR list, decided in SQL (``app.hr.verdict_sql``), and one page of them in
 the roster's order.
 
-Each list is a SELECT of person ids; ``page_of`` counts it and reads one page in the
-roster's order (the unit tree, then the name), so a province of 100,000 people costs a
-few GROUP BY queries and only the ids of one page cross into Python.
+Each list is a SELECT of person ids; ``in_order`` reads the ids of everyone on it in the
+roster's order (the unit tree, then the name) in one query, ``cut`` takes one page of
+them: a province of 100,000 people costs a few GROUP BY queries, the ids on the list
+(integers) and the entries of one page.
 """
 
 from __future__ import annotations
@@ -55,15 +56,13 @@ def commendation_ids(
     )
 
 
-def review_ids(
-    period_id: int, roster: Roster, below: Iterable[int], rule: str
-) -> tuple[sa.Select, sa.Select]:
-    """(to review, results only missing): the first failed a required component without
-    meeting the requirement, or is an officer of ``below`` (citizen satisfaction credibly
-    below the threshold); the second has a missing component, does not meet the
-    requirement, failed nothing and is not in ``below``. Every roster member is judged,
-    with a required component or without (under ``knowledge_and_communication`` both are
-    then missing)."""
+def review_rows(period_id: int, roster: Roster, below: Iterable[int], rule: str) -> sa.Select:
+    """``person_id, only_missing`` of everyone on the reassignment list: to review (not
+    ``only_missing``) who failed a required component without meeting the requirement, or
+    is an officer of ``below`` (citizen satisfaction credibly below the threshold); apart
+    (``only_missing``) who has a missing component, does not meet the requirement, failed
+    nothing and is not in ``below``. Every roster member is judged, with a required
+    component or without (under ``knowledge_and_communication`` both are then missing)."""
     c = verdict_sql.codes([period_id], _ids(roster))
     everyone = (
         sa.select(Person.id.label("person_id"), c.c.k, c.c.c)
@@ -75,9 +74,9 @@ def review_ids(
     not_meeting = sa.not_(verdict_sql.meets(rule, everyone))
     failed = sa.and_(not_meeting, verdict_sql.has_failed(everyone))
     missing = sa.and_(not_meeting, verdict_sql.has_missing(rule, everyone))
-    reviewed = sa.select(everyone.c.person_id).where(sa.or_(failed, low))
-    only_missing = sa.select(everyone.c.person_id).where(missing, sa.not_(failed), sa.not_(low))
-    return reviewed, only_missing
+    reviewed = sa.or_(failed, low)
+    only_missing = sa.case((reviewed, 0), else_=1).label("only_missing")
+    return sa.select(everyone.c.person_id, only_missing).where(sa.or_(reviewed, missing))
 
 
 def _among(column: sa.ColumnElement, ids: Iterable[int]) -> sa.ColumnElement[bool]:
@@ -89,34 +88,37 @@ def _among(column: sa.ColumnElement, ids: Iterable[int]) -> sa.ColumnElement[boo
     return column.in_(sa.bindparam(None, ids, expanding=True, literal_execute=True))
 
 
+def in_order(roster: Roster, on_list: sa.Select) -> list[tuple]:
+    """The rows of ``on_list`` (its first column a person id) in the roster's order: the
+    unit tree, then the name (then the id: ties never move between pages); one query."""
+    if roster.stmt is None:  # a roster of objects: its own order, in Python
+        found = {row[0]: tuple(row) for row in db.session.execute(on_list)}
+        return [found[pid] for pid in roster.person_ids if pid in found]
+    listed = on_list.correlate(None).subquery("listed")
+    columns = list(listed.c)
+    stmt = (
+        roster.stmt.with_only_columns(*columns)
+        .join(listed, columns[0] == Person.id)
+        .order_by(Person.id)
+    )
+    return [tuple(row) for row in db.session.execute(stmt)]
+
+
+def cut(ids: list[int], page: int = 1, per_page: int | None = None) -> Slice:
+    """Page ``page`` (clamped to the pages there are) of ``per_page`` of ``ids``, or all of
+    them without ``per_page``."""
+    page = _clamp(page, len(ids), per_page)
+    if not per_page:
+        return Slice(ids, len(ids), 1, None)
+    start = (page - 1) * per_page
+    return Slice(ids[start : start + per_page], len(ids), page, per_page)
+
+
 def page_of(
     roster: Roster, on_list: sa.Select, page: int = 1, per_page: int | None = None
 ) -> Slice:
-    """The list's people in the roster's order: page ``page`` (clamped to the pages there
-    are) of ``per_page``, or everyone without ``per_page``."""
-    if roster.stmt is None:  # a roster of objects: its own order, in Python
-        found = set(db.session.scalars(on_list))
-        ordered = [pid for pid in roster.person_ids if pid in found]
-        total = len(ordered)
-        page = _clamp(page, total, per_page)
-        start = (page - 1) * (per_page or 0)
-        return Slice(
-            ordered[start : start + per_page] if per_page else ordered, total, page, per_page
-        )
-    listed = (
-        roster.stmt.with_only_columns(Person.id)
-        .where(Person.id.in_(on_list.correlate(None)))
-        .order_by(Person.id)  # after the roster's own order: ties never move between pages
-    )
-    if not per_page:
-        ids = list(db.session.scalars(listed))
-        return Slice(ids, len(ids), 1, None)
-    total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(listed.order_by(None).subquery())
-    )
-    page = _clamp(page, total, per_page)
-    ids = list(db.session.scalars(listed.limit(per_page).offset((page - 1) * per_page)))
-    return Slice(ids, total, page, per_page)
+    """The people of ``on_list`` (a SELECT of person ids) in the roster's order, cut."""
+    return cut([row[0] for row in in_order(roster, on_list)], page, per_page)
 
 
 def _clamp(page: int, total: int, per_page: int | None) -> int:

