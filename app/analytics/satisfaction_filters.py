@@ -18,12 +18,21 @@ from flask import abort, current_app
 from app.access import Perm, get_in_scope_or_404, scope_clause
 from app.analytics.satisfaction import SatisfactionReport, satisfaction_report
 from app.extensions import db
-from app.models import ChannelKind, Period, Person, Questionnaire, SurveyChannel, Unit
+from app.models import (
+    ChannelKind,
+    Period,
+    Person,
+    Questionnaire,
+    SurveyChannel,
+    SurveyResponse,
+    Unit,
+)
 from app.models.surveys import SurveyRollup
 from app.surveys.queries import ResponseFilter
-from app.text import squash
+from app.text import fold, squash
 
 PERM = Perm.SURVEYS_VIEW
+OFFICER_MATCHES = 20  # officers listed for a search
 
 
 @dataclass
@@ -160,20 +169,30 @@ def counters_in_scope() -> list[str]:
     return list(db.session.scalars(stmt))
 
 
-def officers_in_scope() -> list[Person]:
-    """People in scope who have been rated (for the filter list), by name."""
-    rated = (
-        sa.select(SurveyRollup.officer_id)
-        .where(SurveyRollup.question_id.is_(None), SurveyRollup.officer_id.is_not(None))
-        .distinct()
-    )
+def find_officers(q: str, limit: int = OFFICER_MATCHES) -> tuple[list[Person], bool]:
+    """(rated people in scope whose name contains ``q`` ignoring case and diacritics — "duc"
+    finds "Đức" — or whose staff code is ``q``, by name, at most ``limit``; whether there
+    were more). Nothing for an empty query: the filter is a search field, not a list of
+    every rated officer of the province."""
+    key = fold(q)[:100]
+    if not key:
+        return [], False
+    rated = sa.exists().where(SurveyResponse.officer_id == Person.id)
     stmt = (
         sa.select(Person)
         .join(Unit, Unit.id == Person.unit_id)
-        .where(scope_clause(PERM, Unit.path), Person.id.in_(rated.scalar_subquery()))
-        .order_by(Person.sort_key)
+        .where(scope_clause(PERM, Unit.path), rated)
+        .where(
+            sa.or_(
+                Person.name_fold.contains(key, autoescape=True),
+                sa.func.lower(Person.staff_code) == key,
+            )
+        )
+        .order_by(Person.sort_key, Person.id)
+        .limit(limit + 1)
     )
-    return list(db.session.scalars(stmt))
+    found = list(db.session.scalars(stmt))
+    return found[:limit], len(found) > limit
 
 
 def procedures_in_scope() -> list[str]:

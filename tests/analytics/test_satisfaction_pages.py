@@ -156,3 +156,26 @@ def test_table_cells_use_vietnamese_number_format() -> None:
         "4.448.090,5",
         "1e-55",
     ]
+
+
+def test_officer_filter_is_a_search_without_diacritics(login_as, survey):  # noqa: F811
+    from app.text import fold
+
+    rated, unrated = survey.person("ST-LH", 0), survey.person("ST-LH", 1)
+    far = survey.person("ST-AN", 0)  # outside the commune user's scope
+    for person in (rated, far):
+        add(survey, "ST-LH" if person is rated else "ST-AN", {"overall": 5}, officer=person)
+    client = login_as("hr.xa")
+    html = client.get(PAGE).get_data(as_text=True)
+    assert rated.full_name not in html  # no list of every rated officer
+    assert 'name="officer_q"' in html and "<select" in html  # the other filters stay
+    typed = fold(rated.full_name).split()[-1]  # given name, no diacritics, lower case
+    html = client.get(PAGE, query_string={"officer_q": typed.upper()}).get_data(as_text=True)
+    assert f"officer={rated.id}" in html and rated.full_name in html
+    assert f"officer={unrated.id}" not in html  # never rated
+    assert f"officer={far.id}" not in html  # out of scope
+    nothing = client.get(PAGE, query_string={"officer_q": "zzzq"}).get_data(as_text=True)
+    assert "Không có công chức nào đã được đánh giá khớp" in nothing
+    chosen = client.get(PAGE, query_string={"officer": rated.id}).get_data(as_text=True)
+    assert f'name="officer" value="{rated.id}"' in chosen and "Số phiếu: 1." in chosen
+    assert "Bỏ chọn" in chosen

@@ -19,7 +19,7 @@ from app.analytics.satisfaction import SatisfactionReport, questions_of
 from app.analytics.satisfaction_filters import (
     Selection,
     counters_in_scope,
-    officers_in_scope,
+    find_officers,
     procedures_in_scope,
     report_for,
     selection_from_args,
@@ -68,7 +68,8 @@ def _choices() -> dict:
         "periods": periods(),
         "units": unit_choices(PERM),
         "counters": counters_in_scope(),
-        "officers": officers_in_scope(),
+        "officer_q": request.args.get("officer_q", "").strip()[:100],
+        "officers": find_officers(request.args.get("officer_q", "")),
         "procedures": procedures_in_scope(),
         "channels": list(ChannelKind),
     }
