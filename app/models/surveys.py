@@ -343,9 +343,10 @@ class SurveyRollup(_RollupCounts, Base):
 
     One row per (month, unit, officer, channel, kind, verified, flagged, procedure,
     version, question, choice, number) with the number of answers; rows with
-    ``question_id`` NULL count responses. Built per finished month from the two response
-    tables by ``app.analytics.satisfaction_rollup`` and rebuilt when the month's responses
-    change; never edited otherwise. Counts only: as anonymous as the tables it sums.
+    ``question_id`` NULL count responses. Built per month, for its closed days up to the
+    month's ``through`` (``SurveyRollupMonth``), from the day rows by
+    ``app.analytics.satisfaction_rollup`` and rebuilt when those days' responses change;
+    never edited otherwise. Counts only: as anonymous as the tables it sums.
     """
 
     __tablename__ = "survey_rollups"
