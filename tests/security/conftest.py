@@ -24,12 +24,17 @@ def world(demo_bank: Flask) -> World:
     if not url.startswith("sqlite"):
         pytest.skip("the generated security suites run on SQLite (tests/security/conftest.py)")
     if url in _WORLD:
-        db.session.remove()
-        _restore_rows(demo_bank, _WORLD[url][1])
+        restore_world(demo_bank, _WORLD)
         return _WORLD[url][0]
     built = build_world()
     _WORLD[url] = (built, _capture_rows())
     return built
+
+
+def restore_world(app: Flask, worlds: dict[str, tuple[World, list]]) -> None:
+    """Put the world's rows back as they were when it was built."""
+    db.session.remove()
+    _restore_rows(app, worlds[app.config["SQLALCHEMY_DATABASE_URI"]][1])
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

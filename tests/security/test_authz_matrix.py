@@ -4,8 +4,8 @@ role × an object inside and outside the caller's unit scope, each cell against 
 
 Pages are fetched with GET; every other method is sent only where the cell expects a refusal
 (with a valid CSRF token, so that the refusal is the authorisation's), and the row counts of
-every table must not move. Cells expected to be allowed are not executed for unsafe methods:
-they would change the world the next cells read.
+every table must not move. The unsafe requests a cell allows are sent by
+``test_matrix_allowed_writes``, which restores the world after each one that may have written.
 
 Every GET answer of every cell (pages, API, files, errors, redirects) must carry the security
 headers, with a Content-Security-Policy whose ``script-src`` allows no ``unsafe-*``.
@@ -145,6 +145,53 @@ def test_matrix(app: Flask, client: FlaskClient, world: World, username: str) ->
                 wrong.append(f"{rule.endpoint} GET {url}: headers {problems}")
     assert not wrong, f"{len(wrong)} cells differ:\n" + "\n".join(wrong)
     assert not moved, f"refused writes changed row counts {moved} ({len(writes)} sent)"
+
+
+# The second step of an upload (preview, then confirm) names its staged file in the form:
+# an empty form names none, and "no such upload" is a 404 that says nothing about access
+# (each feature's own tests stage a file and confirm it).
+CONFIRM_STAGED = {"exams.confirm_paper", "org.confirm_import", "surveys.confirm_dossiers"}
+
+
+def _may_have_written(url: str, response) -> bool:
+    """A form that redirects, or an API call that succeeded, may have changed the world; a
+    form shown again with its errors, or an API error, has not."""
+    if url.startswith("/api/"):
+        return response.status_code < 300
+    return response.status_code in (301, 302, 303)
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_matrix_allowed_writes(
+    app: Flask, client: FlaskClient, world: World, username: str
+) -> None:
+    """The cells above leave out the unsafe requests a role may send. Here each one is sent
+    (with a valid CSRF token, the body the API matrix uses, or an empty form) and must not
+    be refused: no 401/403/404, no sign-in redirect, no 5xx. The world is restored after
+    any request that may have written, so every cell meets the same objects."""
+    from tests.security.conftest import _WORLD, restore_world
+
+    def sign_in() -> str:
+        if username != ANONYMOUS:
+            assert login(client, username).status_code == 302
+        return _token(client, username)
+
+    token, wrong, sent = sign_in(), [], 0
+    for rule, variant, url, outcome in list(cells(app, world, username)):
+        if outcome is not Outcome.ALLOWED:
+            continue
+        for method in sorted(rule.methods & UNSAFE):
+            response = _send(client, rule, method, url, token)
+            sent += 1
+            staged_missing = rule.endpoint in CONFIRM_STAGED and response.status_code == 404
+            if not matches(response, Outcome.ALLOWED) and not staged_missing:
+                wrong.append(_mismatch(rule, variant, method, url, outcome, response))
+            if _may_have_written(url, response):
+                restore_world(app, _WORLD)
+                client.delete_cookie("osa_session")
+                token = sign_in()
+    assert sent, "no allowed write to send"
+    assert not wrong, f"{len(wrong)} allowed writes refused:\n" + "\n".join(wrong)
 
 
 def test_every_endpoint_has_a_cell(app: Flask, world: World) -> None:
