@@ -71,16 +71,22 @@ def attempt_index(attempts: np.ndarray) -> np.ndarray:
 
 def earned_marks(rows: ItemRows) -> np.ndarray:
     """Marks earned per row: credit × mark, 0 where voided or unscored."""
-    return np.where(np.isnan(rows.credit), 0.0, rows.credit * rows.mark)
+    earned = rows.credit * rows.mark
+    np.copyto(earned, 0.0, where=np.isnan(rows.credit))
+    return earned
 
 
 def _slot_marks(
     rows: ItemRows, earned: np.ndarray, index: np.ndarray, kept: np.ndarray, size: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """(marks[kept attempt, position], largest scored mark per position; -inf for none)."""
-    scored_mark = np.where(np.isnan(rows.credit), -np.inf, rows.mark)  # voided: no maximum
+    unscored = np.isnan(rows.credit)
     if kept.all():  # every attempt holds positions 1..size, in order: a reshape, no copy
         marks = earned.reshape(kept.size, size)
+        if not unscored.any():
+            return marks, rows.mark.reshape(kept.size, size).max(axis=0)
+    scored_mark = np.where(unscored, -np.inf, rows.mark)  # voided: no maximum
+    if kept.all():
         return marks, scored_mark.reshape(kept.size, size).max(axis=0)
     on = kept[index]
     cells = (np.cumsum(kept)[index[on]] - 1, rows.position[on] - 1)

@@ -22,7 +22,7 @@ import numpy as np
 
 from app.analytics.ordering import RANGE_ALLOWANCE, RANGE_PER_VALUE, sorted_values
 
-BLOCK = 8  # item rows per block: the block's temporaries stay in the processor's cache
+ROWS = 4096  # examinees per block: the block's temporaries stay in the processor's cache
 
 
 class ColumnMoments(NamedTuple):
@@ -37,44 +37,51 @@ class ColumnMoments(NamedTuple):
     cov_max: np.ndarray
 
 
-def column_moments(columns: np.ndarray, rest_of: np.ndarray) -> ColumnMoments:
-    """The moments of every row of ``columns[k, n]`` (n ≥ 2) against ``rest_of − row``.
+def column_moments(data: np.ndarray, total: np.ndarray) -> ColumnMoments:
+    """The moments of every column of ``data[n, k]`` (n ≥ 2) against ``total − column``.
 
-    ``rest_of`` is the examinees' total (length n); the rest of the test of item j is
-    ``rest_of − columns[j]``. ``cov_total`` is against ``rest_of`` itself.
+    ``total`` is the examinees' total (length n); the rest of the test of item j is
+    ``total − data[:, j]``. ``cov_total`` is against ``total`` itself. The matrix is read
+    in blocks of ``ROWS`` examinees, twice: sums for the means, then the products of the
+    deviations from them (the definitions' two-pass form; no transposed copy).
     """
-    k, n = columns.shape
-    out = {name: np.empty(k) for name in ColumnMoments._fields}
+    n, k = data.shape
     if not k:
-        return ColumnMoments(**out)
-    t_dev = rest_of - rest_of.mean()
-    counter = _JointCounter.for_marks(columns, rest_of)
-    for start in range(0, k, BLOCK):
-        block = columns[start : start + BLOCK]
-        rows = slice(start, start + block.shape[0])
-        mean = block.mean(axis=1)
-        dev = block - mean[:, None]
-        rest = rest_of - block
-        rest -= rest.mean(axis=1)[:, None]
-        out["mean"][rows] = mean
-        out["var"][rows] = np.einsum("ij,ij->i", dev, dev) / (n - 1)
-        out["var_rest"][rows] = np.einsum("ij,ij->i", rest, rest) / (n - 1)
-        out["cov"][rows] = np.einsum("ij,ij->i", dev, rest) / (n - 1)
-        out["cov_total"][rows] = dev @ t_dev / (n - 1)
+        return ColumnMoments(*(np.zeros(0) for _ in ColumnMoments._fields))
+    blocks = [slice(start, min(start + ROWS, n)) for start in range(0, n, ROWS)]
+    sums, rest_sums = np.zeros(k), np.zeros(k)
+    for rows in blocks:
+        block = data[rows]
+        sums += block.sum(axis=0)
+        rest_sums += (total[rows, None] - block).sum(axis=0)
+    mean, rest_mean, t_dev = sums / n, rest_sums / n, total - total.mean()
+    out = {name: np.zeros(k) for name in ("var", "var_rest", "cov", "cov_total")}
+    counter = _JointCounter.for_marks(data, total)
+    for rows in blocks:
+        block = data[rows]
+        dev = block - mean
+        rest = total[rows, None] - block
+        rest -= rest_mean
+        out["var"] += np.einsum("ij,ij->j", dev, dev)
+        out["var_rest"] += np.einsum("ij,ij->j", rest, rest)
+        out["cov"] += np.einsum("ij,ij->j", dev, rest)
+        out["cov_total"] += t_dev[rows] @ dev
         if counter is not None:
-            counter = counter.add(block, start)
+            counter = counter.add(block, rows)
     if counter is not None:
-        out["cov_max"] = _from_counts(counter.joint, counter.x_low, counter.t_low, n)
+        cov_max = _from_counts(counter.joint, counter.x_low, counter.t_low, n)
     else:
-        out["cov_max"] = _sorted_covariances(columns, rest_of)
-    return ColumnMoments(**out)
+        cov_max = _sorted_covariances(data, total)
+    moments = {name: value / (n - 1) for name, value in out.items()}
+    return ColumnMoments(mean=mean, cov_max=cov_max, **moments)
 
 
-def _sorted_covariances(columns: np.ndarray, rest_of: np.ndarray) -> np.ndarray:
-    """cov(sort(x), sort(rest_of − x)) per row, sorting each (the general case)."""
-    out = np.empty(columns.shape[0])
-    for j, x in enumerate(columns):
-        xs, ys = sorted_values(x), sorted_values(rest_of - x)
+def _sorted_covariances(data: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """cov(sort(x), sort(total − x)) per column x, sorting each (the general case)."""
+    out = np.empty(data.shape[1])
+    for j in range(data.shape[1]):
+        x = data[:, j]
+        xs, ys = sorted_values(x), sorted_values(total - x)
         out[j] = ((xs - xs.mean()) * (ys - ys.mean())).sum() / (x.size - 1)
     return out
 
@@ -88,36 +95,37 @@ class _JointCounter(NamedTuple):
     total_index: np.ndarray  # total − t_low per examinee
 
     @classmethod
-    def for_marks(cls, columns: np.ndarray, rest_of: np.ndarray) -> _JointCounter | None:
+    def for_marks(cls, data: np.ndarray, total: np.ndarray) -> _JointCounter | None:
         """An empty counter, or None when the marks or totals are not whole numbers in a
         range worth counting (checked here for the totals, per block for the marks)."""
-        k = columns.shape[0]
-        x_low, x_high = float(columns.min()), float(columns.max())
-        t_low, t_high = float(rest_of.min()), float(rest_of.max())
+        k = data.shape[1]
+        x_low, x_high = float(data.min()), float(data.max())
+        t_low, t_high = float(total.min()), float(total.max())
         if not all(np.isfinite((x_low, x_high, t_low, t_high))):
             return None
         x_range, t_range = int(x_high - x_low) + 1, int(t_high - t_low) + 1
-        if k * x_range * t_range > RANGE_PER_VALUE * columns.size + RANGE_ALLOWANCE:
+        if k * x_range * t_range > RANGE_PER_VALUE * data.size + RANGE_ALLOWANCE:
             return None
-        total_index = rest_of.astype(np.intp)
-        if not (total_index == rest_of).all() or x_low != int(x_low):
+        total_index = total.astype(np.intp)
+        if not (total_index == total).all():
             return None
         total_index -= int(t_low)
         joint = np.zeros((k, x_range, t_range), dtype=np.int64)
         return cls(joint, int(x_low), int(t_low), total_index)
 
-    def add(self, block: np.ndarray, start: int) -> _JointCounter | None:
-        """Count rows ``start…`` (``block``); None (stop counting) if a mark is not whole."""
+    def add(self, block: np.ndarray, rows: slice) -> _JointCounter | None:
+        """Count the examinees ``rows`` (marks ``block``); None (stop counting) if a mark
+        is not whole."""
         index = block.astype(np.intp)
         if not (index == block).all():
             return None
-        rows, x_range, t_range = block.shape[0], *self.joint.shape[1:]
+        k, x_range, t_range = self.joint.shape
         index -= self.x_low
         index *= t_range
-        index += self.total_index
-        index += (np.arange(rows, dtype=np.intp) * (x_range * t_range))[:, None]
-        counts = np.bincount(index.ravel(), minlength=rows * x_range * t_range)
-        self.joint[start : start + rows] = counts.reshape(rows, x_range, t_range)
+        index += self.total_index[rows, None]
+        index += np.arange(k, dtype=np.intp) * (x_range * t_range)
+        counts = np.bincount(index.ravel(), minlength=self.joint.size)
+        np.add(self.joint, counts.reshape(self.joint.shape), out=self.joint)
         return self
 
 

@@ -95,9 +95,10 @@ def _prepare(
     data = np.asarray(marks, dtype=float)
     if data.ndim != 2:
         raise ValueError(f"marks must be a 2-D array [examinees, items], got {data.ndim}-D")
-    data = np.where(np.isnan(data), 0.0, data)  # blank = unanswered = 0 marks
-    if not np.isfinite(data).all():
-        raise ValueError("marks must be finite numbers")
+    if not np.isfinite(data).all():  # one pass when every mark is a number, as usual
+        data = np.where(np.isnan(data), 0.0, data)  # blank = unanswered = 0 marks
+        if not np.isfinite(data).all():
+            raise ValueError("marks must be finite numbers")
     k = data.shape[1]
     maxes = np.broadcast_to(np.asarray(max_marks, dtype=float), (k,)).copy()
     if not (np.isfinite(maxes).all() and (maxes > 0).all()):
@@ -181,7 +182,7 @@ def item_against_rest(
 
 def _effective_weights(marks: Marks) -> tuple[list[float | None], list[str | None]]:
     """Moodle's effective weights: sqrt(cov(item, total)) normalised over non-negative ones."""
-    k = marks.columns.shape[0]
+    k = marks.data.shape[1]
     if marks.moments is None:
         return [None] * k, [TOO_FEW] * k
     covs = marks.moments.cov_total.tolist()
@@ -221,7 +222,7 @@ def item_moments(marks: Marks, j: int) -> tuple[float, float, float, float, floa
     n = marks.data.shape[0]
     m = marks.moments
     if m is None:
-        return (float(marks.columns[j].mean()) if n else 0.0, 0.0, 0.0, 0.0, 0.0)
+        return (float(marks.data[:, j].mean()) if n else 0.0, 0.0, 0.0, 0.0, 0.0)
     return (
         float(m.mean[j]),
         float(m.var[j]),

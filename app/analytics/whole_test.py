@@ -44,27 +44,25 @@ def covariance(x: np.ndarray, y: np.ndarray) -> float:
 
 
 class Marks(NamedTuple):
-    """A checked marks matrix with what every statistic reads: its columns as contiguous
-    rows, the totals, the item variances (divisor n - 1) and, from 2 examinees on, every
-    item's moments against the rest of the test (computed once, in one pass)."""
+    """A checked marks matrix with what every statistic reads: the totals, the item
+    variances (divisor n - 1) and, from 2 examinees on, every item's moments against the
+    rest of the test (computed once, in one pass)."""
 
     data: np.ndarray
-    columns: np.ndarray
     total: np.ndarray
     variances: np.ndarray
     moments: ColumnMoments | None
 
 
 def marks_matrix(data: np.ndarray) -> Marks:
-    """``data[examinees, items]`` (checked, no NaN) with its columns, totals, variances and
+    """``data[examinees, items]`` (checked, no NaN) with its totals, variances and
     moments."""
-    columns = np.ascontiguousarray(data.T)
     n = data.shape[0]
     total = data.sum(axis=1)
     if n < 2:
-        return Marks(data, columns, total, np.full(data.shape[1], np.nan), None)
-    moments = column_moments(columns, total)
-    return Marks(data, columns, total, moments.var, moments)
+        return Marks(data, total, np.full(data.shape[1], np.nan), None)
+    moments = column_moments(data, total)
+    return Marks(data, total, moments.var, moments)
 
 
 def _moments(total: np.ndarray) -> tuple[dict[str, float | None], dict[str, str]]:

@@ -90,7 +90,7 @@ def test_counted_sorted_covariance_is_the_sorted_one(marks: list[int]) -> None:
     columns = RNG.choice(marks, size=(13, 500)).astype(float)
     columns[3] = marks[-1]  # a constant item
     total = columns.sum(axis=0)
-    moments = column_moments(columns, total)
+    moments = column_moments(columns.T, total)
     for j, x in enumerate(columns):
         rest = total - x
         assert moments.cov_max[j] == pytest.approx(
