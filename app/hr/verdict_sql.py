@@ -130,10 +130,10 @@ def codes(period_ids: Iterable[int], ids: sa.Select) -> sa.Subquery:
     with a required component: ``person_id, period_id, k, c`` (see the module docstring)."""
     period_ids = sorted(set(period_ids))
     knowledge = _knowledge(period_ids, ids)
-    communication = _communication(period_ids, ids)  # one flat UNION ALL (SQLite nests none)
-    rows = (sa.union_all(knowledge, *communication) if communication else knowledge).subquery(
-        "facts"
-    )
+    communication = _communication(period_ids, ids)
+    if not communication:  # one row per person and period already: no second GROUP BY
+        return knowledge.subquery("codes")
+    rows = sa.union_all(knowledge, *communication).subquery("facts")  # flat: SQLite nests none
     return (
         sa.select(
             rows.c.person_id,
