@@ -86,12 +86,24 @@ def _moving_window() -> MovingWindowRateLimiter:
     return MovingWindowRateLimiter(counter_storage())
 
 
-def kiosk_interval_free(channel_id: int) -> bool:
-    """True (and the interval starts again) if the kiosk's last rating is old enough."""
+def kiosk_interval_free(channel_id: int, key: str = "") -> bool:
+    """True (and the interval starts again) if the kiosk's last rating is old enough.
+
+    Also True for a retry of the very submission that started the interval (same
+    idempotency ``key``): if that one was not stored — the database failed after the
+    interval was counted — the kiosk's retry must not be refused as "too soon" (a retry of
+    a stored one never gets here: it is answered as a duplicate first).
+    """
     seconds = int(setting("SURVEY_KIOSK_MIN_INTERVAL"))
     if seconds <= 0:
         return True
-    return _moving_window().hit(parse(f"1 per {seconds} second"), "survey-kiosk", str(channel_id))
+    item = parse(f"1 per {seconds} second")
+    holder = item.key_for("survey-kiosk-key", str(channel_id), key)
+    if _moving_window().hit(item, "survey-kiosk", str(channel_id)):
+        if key:
+            counter_storage().incr(holder, seconds)
+        return True
+    return bool(key) and counter_storage().get(holder) > 0
 
 
 def answers_fingerprint(answers: Any) -> str:

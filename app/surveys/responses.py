@@ -156,7 +156,7 @@ def submit_response(
     key = key if channel is not None else ""
     if key and is_kiosk and _key_known(channel, key):
         return None  # answered before the interval check: a retry is never "too soon"
-    if is_kiosk and not guard.kiosk_interval_free(channel.id):
+    if is_kiosk and not guard.kiosk_interval_free(channel.id, key):
         raise TooSoon()
     if burst is None:
         burst = guard.is_burst(burst_ref(channel.code if channel else ""), answers)

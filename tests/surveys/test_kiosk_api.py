@@ -7,7 +7,7 @@ import re
 import sqlalchemy as sa
 
 from app.extensions import db, limiter
-from app.models import Person, SurveyResponse
+from app.models import Person, SurveyChannel, SurveyResponse
 from tests.surveys.conftest import count_responses, kiosk_of, qr_of
 
 URL = "/api/v1/public/responses"
@@ -63,6 +63,28 @@ def test_minimum_interval_between_ratings(client, surveys, monkeypatch):
     assert too_soon.json["error"]["code"] == "too_soon"
     # the retry of the stored one is still recognised as stored, not refused
     assert _post(client, token, key="interval-0001").status_code == 200
+    assert count_responses() == 1
+
+
+def test_a_retry_of_the_submission_that_started_the_interval_is_not_too_soon(
+    client, surveys, monkeypatch
+):
+    """The database failed after the interval was counted (nothing stored): the kiosk's
+    retry with the same key proceeds; any other submission is still too soon."""
+    from app.surveys import guard
+
+    monkeypatch.setitem(client.application.config, "SURVEY_KIOSK_MIN_INTERVAL", 60)
+    code, token = kiosk_of(surveys, "ST-LH")
+    code_row = sa.select(SurveyChannel.id).where(SurveyChannel.code == code)
+    channel_id = db.session.scalar(code_row)
+    with client.application.test_request_context("/"):
+        assert guard.kiosk_interval_free(channel_id, "lost-0001")  # counted, then lost
+        assert guard.kiosk_interval_free(channel_id, "lost-0001")  # its retry
+        assert not guard.kiosk_interval_free(channel_id, "other-0001")
+        assert not guard.kiosk_interval_free(channel_id)  # no key: no retry to recognise
+    assert _post(client, token, key="lost-0001").status_code == 201  # the retry is stored
+    assert _post(client, token, key="lost-0001").json == {"status": "duplicate"}
+    assert _post(client, token, key="other-0002").status_code == 429
     assert count_responses() == 1
 
 
