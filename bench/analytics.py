@@ -270,7 +270,7 @@ def pass_rates_page(ctx: Context) -> int:
 
 @measure(
     "satisfaction_rollups",
-    "satisfaction monthly and daily rollups, built once",
+    "satisfaction rollups (monthly, daily, running totals), built once",
     floor="floor_answers",
     cold=True,
     target=False,
@@ -286,6 +286,32 @@ def satisfaction_rollups(ctx: Context) -> object:
         return done
 
     return _call(ctx, build)
+
+
+@measure(
+    "satisfaction_rollups_day",
+    "satisfaction rollups: the job after one past response was flagged (one day changed)",
+    floor="floor_answers",
+    cold=True,
+    target=False,
+)
+def satisfaction_rollups_day(ctx: Context) -> object:
+    refresh = _import("app.analytics.satisfaction_rollup", "refresh_rollups")
+
+    def change_and_build() -> object:
+        import sqlalchemy as sa
+
+        from app.extensions import db
+        from app.models import SurveyResponse
+
+        r = SurveyResponse
+        first = sa.select(r.id).where(r.flagged.is_(False)).order_by(r.id).limit(1)
+        db.session.execute(sa.update(r).where(r.id == first.scalar_subquery()).values(flagged=True))
+        done = refresh(force=True)
+        db.session.commit()
+        return done
+
+    return _call(ctx, change_and_build)
 
 
 @measure("satisfaction_report", "satisfaction report (function), warm", floor="floor_answers")
