@@ -75,7 +75,9 @@ def run_soak(args, folder: Path) -> dict:
     population = prepare(url, officer_pool(args))
     mix = Mix(officers=args.officers, qr=args.qr)
     tally, seconds = Tally(), args.minutes * 60
-    warm_s = min(60.0, seconds / 10)  # warm-up: imports, caches, first pages
+    # Warm-up: imports, the first drawing of every page, caches filling, the allocator's
+    # arenas reaching working size; on the 30-minute runs RSS rose fast for 3-5 minutes.
+    warm_s = min(300.0, seconds / 6)
     with gunicorn(server_env(args, url, folder)) as server:
         boot = rss_by_pid(server.workers())
         run = Run(server.port, population, tally, threading.Event(), think_s=args.think)
@@ -104,6 +106,7 @@ def run_soak(args, folder: Path) -> dict:
         "think_s": args.think,
         "malloc_arena_max": args.malloc_arena_max or None,
         "elapsed_s": round(elapsed, 1),
+        "warmup_s": round(warm_s, 1),
         **tally.summary(elapsed),
         **check_writes(url, tally.acked, population.baseline),
         "integrity_ok": integrity_ok(url),
