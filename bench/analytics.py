@@ -524,6 +524,7 @@ def prepare(url: str, args) -> tuple[Context, dict]:
     generated = {
         "attempts": result.attempts,
         "items": result.items,
+        "choices": result.choices,  # exam answers rows (answered choice items)
         "responses": result.responses,
         "answers": result.answers,
         "people_added": result.people_added,
@@ -535,7 +536,8 @@ def prepare(url: str, args) -> tuple[Context, dict]:
 def run_database(kind: str, url: str, args) -> dict:
     context, generated = prepare(url, args)
     print(
-        f"{kind:10} generated {generated['attempts']:,} attempts ({generated['items']:,} items)"
+        f"{kind:10} generated {generated['attempts']:,} attempts ({generated['items']:,} items,"
+        f" {generated['choices']:,} answered choices)"
         f" + {generated['responses']:,} responses ({generated['answers']:,} answers)"
         f" in {generated['seconds']} s",
         flush=True,

@@ -68,6 +68,7 @@ class Generated:
     items: int = 0
     responses: int = 0
     answers: int = 0
+    choices: int = 0  # exam answers (one per answered choice item)
     seconds: float = 0.0
 
 
@@ -121,7 +122,7 @@ def _generate_attempts(total: int, periods, rng, result: Generated, report) -> N
     db.session.commit()
     for k, (exam, size) in enumerate(zip(exams, per_exam, strict=True)):
         chosen = np.sort(rng.choice(len(people), size, replace=False))
-        result.attempts += sit_exam(
+        attempts, answered = sit_exam(
             exam,
             people[chosen],
             ability[chosen] + PERIOD_GAIN * k,
@@ -130,6 +131,8 @@ def _generate_attempts(total: int, periods, rng, result: Generated, report) -> N
             rng,
             lambda n: report("attempts", n),
         )
+        result.attempts += attempts
+        result.choices += answered
     result.exams = len(exams)
     result.items = result.attempts * 60
 
@@ -227,7 +230,8 @@ def describe(result: Generated) -> list[str]:
     return [
         f"Kỳ: {', '.join(result.periods)}; {result.exams} bài kiểm tra.",
         f"Cán bộ tổng hợp thêm: {result.people_added:,}.",
-        f"Lượt làm bài: {result.attempts:,} ({result.items:,} câu).",
+        f"Lượt làm bài: {result.attempts:,} ({result.items:,} câu, "
+        f"{result.choices:,} câu trắc nghiệm đã trả lời).",
         f"Phiếu khảo sát: {result.responses:,} ({result.answers:,} câu trả lời).",
         f"Thời gian: {result.seconds} s.",
     ]

@@ -134,14 +134,14 @@ def sit_exam(
     model: ChoiceModel,
     rng: np.random.Generator,
     progress: Callable[[int], None],
-) -> int:
+) -> tuple[int, int]:
     """Candidates, finished attempts, their items and answers for ``person_ids``, and the
-    exam's exposure counts as the starts would have left them; returns attempts."""
+    exam's exposure counts as the starts would have left them; returns (attempts, answers)."""
     created = utcnow()
     sitting = Sitting(exam.id, exam.opens_at, exam.pass_mark)
     tables = [ExamCandidate.__table__, Attempt.__table__, AttemptItem.__table__, Answer.__table__]
     drawn = np.zeros(len(bank.version_ids), dtype=np.int64)
-    done = 0
+    done = chosen = 0
     with bulk_load(tables) as checkpoint:
         insert_rows(
             db.session.connection(),
@@ -153,15 +153,16 @@ def sit_exam(
             conn = db.session.connection()
             people = person_ids[start : start + CHUNK]
             chunk = Chunk(people, ability[start : start + CHUNK], bank, model)
-            forms = _write_chunk(conn, sitting, chunk, rng)
+            forms, answered = _write_chunk(conn, sitting, chunk, rng)
             drawn += np.bincount(forms.ravel(), minlength=drawn.size)
+            chosen += answered
             checkpoint()
             done += len(people)
             progress(len(people))
         for table in (Attempt.__table__, AttemptItem.__table__):
             move_sequence(db.session.connection(), table)
     _write_exposure(sitting.exam_id, exposure_counts(model, drawn))
-    return done
+    return done, chosen
 
 
 @dataclass(frozen=True)
@@ -174,8 +175,9 @@ class Chunk:
     model: ChoiceModel
 
 
-def _write_chunk(conn, exam: Sitting, chunk: Chunk, rng) -> np.ndarray:
-    """Attempts, items and answers of ``chunk``; returns its forms (pool indices)."""
+def _write_chunk(conn, exam: Sitting, chunk: Chunk, rng) -> tuple[np.ndarray, int]:
+    """Attempts, items and answers of ``chunk``; returns its forms (pool indices) and the
+    number of answers."""
     bank, n = chunk.bank, len(chunk.people)
     forms = draw_forms(bank, n, rng)
     logits = bank.a[forms] * (chunk.ability[:, None] - bank.b[forms])
@@ -203,7 +205,7 @@ def _write_chunk(conn, exam: Sitting, chunk: Chunk, rng) -> np.ndarray:
     insert_rows(conn, AttemptItem.__table__, ITEM_COLUMNS, items)
     answers = _answer_rows(attempts, first_item, choices, chunk.model.responses)
     insert_rows(conn, Answer.__table__, ANSWER_COLUMNS, answers)
-    return forms
+    return forms, int(answered.sum())
 
 
 def _answer_rows(

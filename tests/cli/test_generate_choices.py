@@ -77,7 +77,8 @@ def _check_exposure() -> None:
 
 
 def test_generated_answers_fill_the_distractor_tables(demo):
-    generate_data(300, 0, periods=1)
+    result = generate_data(300, 0, periods=1)
+    assert result.choices == db.session.scalar(sa.select(sa.func.count(Answer.id))) > 0
     _check_answers_agree_with_credits()
     _check_exposure()
     exam_id = db.session.scalar(sa.select(Exam.id))
