@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 
 from app.extensions import babel
@@ -18,6 +18,8 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI commands and jobs: messages in the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     wanted = request.args.get("lang")
     if wanted in current_app.config["LANGUAGES"]:
         session["lang"] = wanted

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.audit import record_audit
 from app.auth.services import check_new_password, hash_password
@@ -34,9 +35,11 @@ def create_account(
     """
     name = nfc(username).lower()
     if not USERNAME_RE.match(name):
-        raise AccountError("Tên đăng nhập chỉ gồm chữ không dấu, số, dấu chấm, gạch (2–80 ký tự).")
+        raise AccountError(
+            _l("Tên đăng nhập chỉ gồm chữ không dấu, số, dấu chấm, gạch (2–80 ký tự).")
+        )
     if db.session.scalar(sa.select(Account.id).where(Account.username == name)):
-        raise AccountError(f"Tên đăng nhập {name} đã được dùng.")
+        raise AccountError(_l("Tên đăng nhập %(name)s đã được dùng.", name=name))
     account = Account(
         username=name,
         display_name=squash(display_name) or name,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.audit import record_audit
 from app.extensions import db
@@ -31,7 +32,8 @@ from app.models import (
 
 
 class AssessError(ValueError):
-    """A refused assessment operation; ``code`` is stable, the message is Vietnamese."""
+    """A refused assessment operation; ``code`` is stable, the message (maybe lazy) is shown
+    in the user's language."""
 
     STATUS: ClassVar[dict[str, int]] = {
         "not_found": 404,
@@ -42,11 +44,15 @@ class AssessError(ValueError):
         "not_correctable": 409,
     }
 
-    def __init__(self, code: str, message: str, details: dict[str, Any] | None = None):
+    def __init__(self, code: str, message: Any, details: dict[str, Any] | None = None):
         super().__init__(message)
         self.code = code
-        self.message = message
         self.details = details or {}
+
+    @property
+    def message(self) -> str:
+        """The message in the current language (it may be created as a lazy string)."""
+        return str(self.args[0])
 
     @property
     def status(self) -> int:
@@ -73,12 +79,12 @@ def open_round(
     sheets measure agreement and never count towards a period verdict).
     """
     if version.state is not VersionState.APPROVED:
-        raise AssessError("rubric_not_approved", "Chỉ dùng được phiếu đánh giá đã phê duyệt.")
+        raise AssessError("rubric_not_approved", _l("Chỉ dùng được phiếu đánh giá đã phê duyệt."))
     bad = [m for m in methods if m not in {x.value for x in Method}]
     if not methods or bad:
-        raise AssessError("bad_methods", "Hình thức đánh giá không hợp lệ.", {"methods": bad})
+        raise AssessError("bad_methods", _l("Hình thức đánh giá không hợp lệ."), {"methods": bad})
     if not units or any(not u.path.startswith(owner.path) for u in units):
-        raise AssessError("bad_units", "Đơn vị được đánh giá phải thuộc đơn vị tổ chức đợt.")
+        raise AssessError("bad_units", _l("Đơn vị được đánh giá phải thuộc đơn vị tổ chức đợt."))
     version.used = True
     rnd = Round(
         period_id=period.id,
@@ -103,13 +109,13 @@ def open_round(
 def require_open(rnd: Round) -> None:
     """Raise AssessError ``round_closed`` unless ``rnd`` is open."""
     if rnd.state is not RoundState.OPEN:
-        raise AssessError("round_closed", "Đợt đánh giá đã kết thúc, không nhận thêm phiếu.")
+        raise AssessError("round_closed", _l("Đợt đánh giá đã kết thúc, không nhận thêm phiếu."))
 
 
 def close_round(rnd: Round, reason: str = "") -> Round:
     """Close an open round: no new sheets or draft changes; submitted sheets stay."""
     if rnd.state is not RoundState.OPEN:
-        raise AssessError("round_state", "Đợt đánh giá đã kết thúc trước đó.")
+        raise AssessError("round_state", _l("Đợt đánh giá đã kết thúc trước đó."))
     rnd.state = RoundState.CLOSED
     db.session.flush()
     record_audit(
@@ -122,9 +128,9 @@ def close_round(rnd: Round, reason: str = "") -> Round:
 def reopen_round(rnd: Round, reason: str) -> Round:
     """Reopen a closed round (e.g. a sheet to correct); the reason is required."""
     if rnd.state is not RoundState.CLOSED:
-        raise AssessError("round_state", "Đợt đánh giá đang mở.")
+        raise AssessError("round_state", _l("Đợt đánh giá đang mở."))
     if not reason.strip():
-        raise AssessError("reason_required", "Vui lòng nêu lý do mở lại đợt đánh giá.")
+        raise AssessError("reason_required", _l("Vui lòng nêu lý do mở lại đợt đánh giá."))
     rnd.state = RoundState.OPEN
     db.session.flush()
     record_audit(
@@ -141,7 +147,7 @@ def _round_units(rnd: Round) -> list[Unit]:
 def assign_assessor(rnd: Round, account: Account, unit: Unit) -> RoundAssessor:
     """Let ``account`` assess people of ``unit`` (and below) in ``rnd``; idempotent."""
     if not any(unit.path.startswith(u.path) for u in _round_units(rnd)):
-        raise AssessError("bad_units", "Đơn vị này không thuộc đợt đánh giá.")
+        raise AssessError("bad_units", _l("Đơn vị này không thuộc đợt đánh giá."))
     found = db.session.scalar(
         sa.select(RoundAssessor).filter_by(round_id=rnd.id, account_id=account.id, unit_id=unit.id)
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.assessments.rubrics import RubricError, content_hash, validate_rubric
 from app.audit import record_audit
@@ -137,5 +138,5 @@ def return_rubric(version: RubricVersion, reviewer_id: int, note: str) -> None:
 def retire_rubric(version: RubricVersion, note: str) -> None:
     """No new round may use this version; rounds already on it keep it. Reason required."""
     if not note.strip():
-        raise ReviewError("Vui lòng ghi lý do ngừng sử dụng.")
+        raise ReviewError(_l("Vui lòng ghi lý do ngừng sử dụng."))
     review.retire(version, note=note, audit_prefix=AUDIT_PREFIX)

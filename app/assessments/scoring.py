@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from app.assessments.rounds import AssessError
 from app.models import RubricVersion
 
@@ -14,7 +16,7 @@ def check_scores(version: RubricVersion, scores: dict[str, Any]) -> dict[str, in
     for key, value in scores.items():
         crit = version.criterion(key)
         if crit is None:
-            raise AssessError("bad_criterion", "Tiêu chí không có trong phiếu.", {key: value})
+            raise AssessError("bad_criterion", _l("Tiêu chí không có trong phiếu."), {key: value})
         allowed = {lv["score"] for lv in crit["levels"]}
         if value is None or value == "":
             continue
@@ -23,7 +25,7 @@ def check_scores(version: RubricVersion, scores: dict[str, Any]) -> dict[str, in
         except (TypeError, ValueError):
             level = -1
         if level not in allowed or isinstance(value, bool):
-            raise AssessError("bad_level", "Mức điểm không có trong tiêu chí.", {key: value})
+            raise AssessError("bad_level", _l("Mức điểm không có trong tiêu chí."), {key: value})
         clean[key] = level
     return clean
 

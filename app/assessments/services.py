@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.assessments.reliability import round_reliability
 from app.assessments.results import officer_result
@@ -94,18 +95,20 @@ def covers(rnd: Round, account: Account, person: Person) -> bool:
 def refusal_reason(rnd: Round, account: Account, person: Person) -> AssessError | None:
     """Why ``account`` may not assess ``person`` in ``rnd``, or None when allowed."""
     if account.person_id == person.id:
-        return AssessError("self", "Không được tự đánh giá chính mình.")
+        return AssessError("self", _l("Không được tự đánh giá chính mình."))
     conflict = db.session.scalar(
         sa.select(Conflict.id).filter_by(
             round_id=rnd.id, account_id=account.id, person_id=person.id
         )
     )
     if conflict is not None:
-        return AssessError("conflict", "Đã khai báo xung đột lợi ích với người này.")
+        return AssessError("conflict", _l("Đã khai báo xung đột lợi ích với người này."))
     if manages(account, person):
-        return AssessError("manages", "Không được đánh giá người do mình quản lý.")
+        return AssessError("manages", _l("Không được đánh giá người do mình quản lý."))
     if not covers(rnd, account, person):
-        return AssessError("not_covered", "Người này không thuộc đơn vị anh/chị được phân công.")
+        return AssessError(
+            "not_covered", _l("Người này không thuộc đơn vị anh/chị được phân công.")
+        )
     return None
 
 
@@ -135,7 +138,7 @@ def start_sheet(
     """The live sheet for this combination (a new draft when none); raises AssessError."""
     require_open(rnd)
     if method not in rnd.methods:
-        raise AssessError("bad_method", "Hình thức này không được phép trong đợt đánh giá.")
+        raise AssessError("bad_method", _l("Hình thức này không được phép trong đợt đánh giá."))
     refusal = refusal_reason(rnd, account, person)
     if refusal is not None:
         raise refusal
@@ -163,7 +166,7 @@ def fill_sheet(
 ) -> Sheet:
     """Replace a draft's scores and notes (and camera reference); raises AssessError."""
     if sheet.state is not SheetState.DRAFT:
-        raise AssessError("already_submitted", "Phiếu đã nộp, không sửa được.")
+        raise AssessError("already_submitted", _l("Phiếu đã nộp, không sửa được."))
     require_open(sheet.round)
     sheet.scores = check_scores(sheet.round.rubric_version, scores)
     sheet.notes = {k: v.strip() for k, v in notes.items() if isinstance(v, str) and v.strip()}
@@ -196,7 +199,7 @@ def save_draft(
         sheet = db.session.scalar(sa.select(Sheet).where(Sheet.client_key == client_key))
         if sheet is not None:
             if sheet.assessor_id != account.id or sheet.person_id != person.id:
-                raise AssessError("duplicate", "Mã phiếu đã được dùng cho phiếu khác.")
+                raise AssessError("duplicate", _l("Mã phiếu đã được dùng cho phiếu khác."))
             if sheet.state is SheetState.SUBMITTED:
                 return sheet
             _move_draft(sheet, _live_key(rnd, person, account, method, scenario), method, scenario)
@@ -211,9 +214,11 @@ def _move_draft(sheet: Sheet, key: str, method: str, scenario: str) -> None:
     if sheet.live_key == key:
         return
     if method not in sheet.round.methods:
-        raise AssessError("bad_method", "Hình thức này không được phép trong đợt đánh giá.")
+        raise AssessError("bad_method", _l("Hình thức này không được phép trong đợt đánh giá."))
     if db.session.scalar(sa.select(Sheet.id).where(Sheet.live_key == key)) is not None:
-        raise AssessError("duplicate", "Đã có phiếu cho người này với hình thức và tình huống này.")
+        raise AssessError(
+            "duplicate", _l("Đã có phiếu cho người này với hình thức và tình huống này.")
+        )
     sheet.method, sheet.scenario, sheet.live_key = Method(method), scenario.strip(), key
 
 
@@ -222,7 +227,7 @@ def update_draft(
 ) -> Sheet:
     """Change a draft (method, scenario, scores, notes) by its id; raises AssessError."""
     if sheet.state is not SheetState.DRAFT:
-        raise AssessError("already_submitted", "Phiếu đã nộp, không sửa được.")
+        raise AssessError("already_submitted", _l("Phiếu đã nộp, không sửa được."))
     require_open(sheet.round)
     key = _live_key(sheet.round, sheet.person, sheet.assessor, method, scenario)
     _move_draft(sheet, key, method, scenario)
@@ -232,12 +237,12 @@ def update_draft(
 def submit_sheet(sheet: Sheet) -> Sheet:
     """Lock a complete draft and compute its percentage; raises AssessError."""
     if sheet.state is SheetState.SUBMITTED:
-        raise AssessError("already_submitted", "Phiếu đã được nộp trước đó.")
+        raise AssessError("already_submitted", _l("Phiếu đã được nộp trước đó."))
     require_open(sheet.round)
     criteria = sheet.round.rubric_version.criteria
     missing = [c["key"] for c in criteria if c["key"] not in sheet.scores]
     if missing:
-        raise AssessError("incomplete", "Chưa chấm đủ các tiêu chí.", {"missing": missing})
+        raise AssessError("incomplete", _l("Chưa chấm đủ các tiêu chí."), {"missing": missing})
     sheet.percent = weighted_percent(criteria, sheet.scores)
     sheet.state = SheetState.SUBMITTED
     sheet.submitted_at = utcnow()
@@ -251,9 +256,9 @@ def correct_sheet(
 ) -> Sheet:
     """A new submitted revision replacing ``sheet`` (kept, no longer live); audited."""
     if sheet.state is not SheetState.SUBMITTED or not sheet.is_live:
-        raise AssessError("not_correctable", "Chỉ sửa được phiếu đã nộp, đang có hiệu lực.")
+        raise AssessError("not_correctable", _l("Chỉ sửa được phiếu đã nộp, đang có hiệu lực."))
     if not reason.strip():
-        raise AssessError("reason_required", "Vui lòng nêu lý do sửa phiếu.")
+        raise AssessError("reason_required", _l("Vui lòng nêu lý do sửa phiếu."))
     require_open(sheet.round)
     clean = check_scores(sheet.round.rubric_version, scores)
     live_key, sheet.live_key = sheet.live_key, None

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.access import Grant, Principal
@@ -41,9 +42,11 @@ def hash_password(password: str) -> str:
 def check_new_password(password: str, username: str) -> None:
     """Raise PasswordPolicyError unless the password is acceptable for ``username``."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise PasswordPolicyError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
+        raise PasswordPolicyError(
+            _l("Mật khẩu phải có ít nhất %(length)s ký tự.", length=MIN_PASSWORD_LENGTH)
+        )
     if password.lower() == username.lower() or password.lower() in {"12345678", "password"}:
-        raise PasswordPolicyError("Mật khẩu quá dễ đoán, vui lòng chọn mật khẩu khác.")
+        raise PasswordPolicyError(_l("Mật khẩu quá dễ đoán, vui lòng chọn mật khẩu khác."))
 
 
 def authenticate(username: str, password: str) -> Account | None:

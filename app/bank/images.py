@@ -26,6 +26,8 @@ from urllib.parse import unquote
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from app.bank.formats.model import MatchPair, Option, QuestionData
@@ -71,13 +73,13 @@ def image_dir() -> Path:
 
 def check_image(data: bytes, label: str = "") -> str:
     """The stored name ``<sha256>.<ext>`` of ``data``; raises ImageError if it is refused."""
-    what = f"Tệp {label}" if label else "Tệp"
+    what = _("Tệp %(label)s", label=label) if label else _("Tệp")
     limit = max_bytes()
     if len(data) > limit:
-        raise ImageError(f"{what} lớn hơn {limit / 2**20:.3g} MB.")
+        raise ImageError(_l("%(what)s lớn hơn %(size).3g MB.", what=what, size=limit / 2**20))
     ext = sniff(data)
     if ext is None:
-        raise ImageError(f"{what} không phải ảnh PNG, JPEG, GIF hay WebP.")
+        raise ImageError(_l("%(what)s không phải ảnh PNG, JPEG, GIF hay WebP.", what=what))
     return f"{hashlib.sha256(data).hexdigest()}.{ext}"
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.audit import record_audit
 from app.bank import content, images
@@ -76,7 +78,11 @@ def plan_files(
     for name, data in files:
         if len(data) > MAX_FILE_BYTES:
             report.errors.append(
-                {"file": name, "line": 0, "message": f"Tệp lớn hơn {MAX_FILE_BYTES // 2**20} MB."}
+                {
+                    "file": name,
+                    "line": 0,
+                    "message": _("Tệp lớn hơn %(size)s MB.", size=MAX_FILE_BYTES // 2**20),
+                }
             )
             continue
         try:
@@ -85,11 +91,13 @@ def plan_files(
             report.errors.append({"file": name, "line": 0, "message": str(exc)})
             continue
         if kind not in FORMATS:
-            report.errors.append({"file": name, "line": 0, "message": f"Định dạng {kind}?"})
+            report.errors.append(
+                {"file": name, "line": 0, "message": _("Định dạng %(kind)s?", kind=kind)}
+            )
             continue
         _add_result(report, name, parse(data, kind, filename=name), topic)
     if not report.questions and not report.errors:
-        report.errors.append({"file": "", "line": 0, "message": "Không có câu hỏi nào."})
+        report.errors.append({"file": "", "line": 0, "message": _("Không có câu hỏi nào.")})
     _check_duplicate_ids(report)
     return report
 
@@ -103,7 +111,9 @@ def _add_result(report: ImportReport, name: str, result: ParseResult, topic: str
     for q in result.questions:
         q, missing = images.rewrite_references(q, urls)
         for key in sorted(missing):
-            message = f"Dòng {q.line}: không tìm thấy ảnh {key} trong tệp."
+            message = _(
+                "Dòng %(line)s: không tìm thấy ảnh %(key)s trong tệp.", line=q.line, key=key
+            )
             report.warnings.append({"file": name, "line": q.line, "message": message})
         q = content.sanitise(q)
         if topic:
@@ -127,7 +137,7 @@ def _check_duplicate_ids(report: ImportReport) -> None:
                 {
                     "file": "",
                     "line": q.line,
-                    "message": f"Mã câu hỏi {q.external_id} xuất hiện hai lần.",
+                    "message": _("Mã câu hỏi %(code)s xuất hiện hai lần.", code=q.external_id),
                 }
             )
         seen.setdefault(q.external_id, q.line)
@@ -158,7 +168,7 @@ def apply_plan(
     reviewer other than the author) is given.
     """
     if not report.ok:
-        raise ValueError("Tệp có lỗi; không ghi dữ liệu nào.")
+        raise ValueError(_l("Tệp có lỗi; không ghi dữ liệu nào."))
     images.queue_files(report.images)  # written only if the caller commits
     for q in report.questions:
         question = (

@@ -9,6 +9,8 @@ Functions flush and audit; callers commit. ``ReviewError`` carries a message for
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from app.audit import record_audit
 from app.extensions import db
 from app.models import TRANSITIONS_BANK as TRANSITIONS
@@ -24,7 +26,11 @@ class ReviewError(ValueError):
 def _move(version: Reviewable, target: VersionState, *, note: str, prefix: str) -> None:
     if target not in TRANSITIONS[version.state]:
         raise ReviewError(
-            f"Không thể chuyển phiên bản từ trạng thái {version.state.value} sang {target.value}."
+            _l(
+                "Không thể chuyển phiên bản từ trạng thái %(before)s sang %(after)s.",
+                before=version.state.value,
+                after=target.value,
+            )
         )
     before = version.state
     version.state = target
@@ -48,7 +54,7 @@ def approve(
 ) -> None:
     """Approve a version in review. Raises ReviewError if the reviewer wrote it."""
     if version.author_id == reviewer_id:
-        raise ReviewError("Người thẩm định phải khác người biên soạn phiên bản này.")
+        raise ReviewError(_l("Người thẩm định phải khác người biên soạn phiên bản này."))
     _move(version, VersionState.APPROVED, note=note, prefix=audit_prefix)
     version.reviewer_id, version.reviewed_at, version.review_note = reviewer_id, utcnow(), note
 
@@ -58,7 +64,7 @@ def return_to_author(
 ) -> None:
     """Send a version back to draft with the reviewer's reason (required)."""
     if not note.strip():
-        raise ReviewError("Vui lòng ghi lý do trả lại.")
+        raise ReviewError(_l("Vui lòng ghi lý do trả lại."))
     _move(version, VersionState.DRAFT, note=note, prefix=audit_prefix)
     version.review_note = note
 

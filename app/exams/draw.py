@@ -37,19 +37,27 @@ from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 DIFFICULTIES = ("easy", "medium", "hard")
 DIFFICULTY_VI = {"easy": "dễ", "medium": "trung bình", "hard": "khó", None: "chưa phân loại"}
+LEVEL_LABELS = {"easy": _l("dễ"), "medium": _l("trung bình"), "hard": _l("khó")}  # in messages
 MAX_QUESTIONS = 500
 FILLINGS = 12  # random fillings compared when steering the mean facility
 MAX_SWAPS = 20  # greedy swaps that then bring the mean facility closer to the target
 
 
 class BlueprintError(ValueError):
-    """A blueprint the author has to correct; ``message`` says what, in Vietnamese."""
+    """A blueprint the author has to correct; ``message`` says what, in the user's language."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: object) -> None:
         super().__init__(message)
-        self.message = message
+
+    @property
+    def message(self) -> str:
+        """The message in the current language (it may be created as a lazy string)."""
+        return str(self.args[0])
 
 
 @dataclass(frozen=True)
@@ -74,21 +82,31 @@ class BlueprintRow:
     def __post_init__(self) -> None:
         where = f"Chủ đề #{self.topic_key}"  # the exam pages put the topic's name here
         if self.count < 0:
-            raise BlueprintError(f"{where}: số câu không được âm.")
+            raise BlueprintError(_l("%(where)s: số câu không được âm.", where=where))
         if self.mix is None:
             return
         unknown = sorted(set(self.mix) - set(DIFFICULTIES))
         if unknown:
             raise BlueprintError(
-                f"{where}: mức độ khó không hợp lệ: {', '.join(map(str, unknown))} "
-                "(chỉ dùng easy, medium, hard)."
+                _l(
+                    "%(where)s: mức độ khó không hợp lệ: %(levels)s (chỉ dùng easy, medium, hard).",
+                    where=where,
+                    levels=", ".join(map(str, unknown)),
+                )
             )
         if any(n < 0 for n in self.mix.values()):
-            raise BlueprintError(f"{where}: số câu theo mức độ khó không được âm.")
+            raise BlueprintError(
+                _l("%(where)s: số câu theo mức độ khó không được âm.", where=where)
+            )
         if sum(self.mix.values()) != self.count:
             raise BlueprintError(
-                f"{where}: tổng số câu theo mức độ khó ({sum(self.mix.values())}) "
-                f"khác số câu của chủ đề ({self.count})."
+                _l(
+                    "%(where)s: tổng số câu theo mức độ khó (%(mixed)s) khác số câu của chủ đề"
+                    " (%(count)s).",
+                    where=where,
+                    mixed=sum(self.mix.values()),
+                    count=self.count,
+                )
             )
         object.__setattr__(self, "mix", {d: self.mix[d] for d in DIFFICULTIES if d in self.mix})
 
@@ -107,10 +125,14 @@ class Blueprint:
     def __post_init__(self) -> None:
         topic = _first_repeat(r.topic_key for r in self.rows)
         if topic is not None:
-            raise BlueprintError(f"Chủ đề #{topic} có nhiều hơn một dòng trong cấu trúc đề.")
+            raise BlueprintError(
+                _l("Chủ đề #%(topic)s có nhiều hơn một dòng trong cấu trúc đề.", topic=topic)
+            )
         question = _first_repeat(self.fixed)
         if question is not None:
-            raise BlueprintError(f"Câu hỏi cố định #{question} bị lặp trong cấu trúc đề.")
+            raise BlueprintError(
+                _l("Câu hỏi cố định #%(question)s bị lặp trong cấu trúc đề.", question=question)
+            )
 
     @property
     def total(self) -> int:
@@ -149,10 +171,19 @@ class Shortfall:
     def message_for(self, topic_names: Mapping[int, str]) -> str:
         """The Vietnamese message, naming the topic from ``topic_names`` when it is there."""
         if self.question_id is not None:
-            return f"Câu hỏi cố định #{self.question_id} không có trong các câu hỏi đã duyệt."
-        topic = topic_names.get(self.topic_key) or f"Chủ đề #{self.topic_key}"
-        level = f", mức {DIFFICULTY_VI[self.difficulty]}" if self.difficulty else ""
-        return f"{topic}{level}: cần {self.needed} câu nhưng chỉ có {self.available} câu đã duyệt."
+            return _(
+                "Câu hỏi cố định #%(id)s không có trong các câu hỏi đã duyệt.", id=self.question_id
+            )
+        topic = topic_names.get(self.topic_key) or f"Chủ đề #{self.topic_key}"  # see where=
+        if self.difficulty:
+            level = _("mức %(level)s", level=LEVEL_LABELS[self.difficulty])
+            topic = f"{topic}, {level}"
+        return _(
+            "%(topic)s: cần %(needed)s câu nhưng chỉ có %(available)s câu đã duyệt.",
+            topic=topic,
+            needed=self.needed,
+            available=self.available,
+        )
 
 
 class DrawError(Exception):
@@ -161,33 +192,37 @@ class DrawError(Exception):
     def __init__(self, shortfalls: Sequence[Shortfall]) -> None:
         self.shortfalls = list(shortfalls)
         details = "; ".join(s.message for s in self.shortfalls)
-        super().__init__(f"Không đủ câu hỏi đã duyệt để lập đề: {details}")
+        super().__init__(_l("Không đủ câu hỏi đã duyệt để lập đề: %(details)s", details=details))
 
 
 def parse_blueprint(data: object) -> Blueprint:
     """The blueprint stored as JSON; raises BlueprintError when it is malformed or impossible."""
     if not isinstance(data, Mapping) or set(data) - {"rows", "fixed"}:
-        raise BlueprintError("Cấu trúc đề phải có dạng {rows: [...], fixed: [...]}.")
+        raise BlueprintError(_l("Cấu trúc đề phải có dạng {rows: [...], fixed: [...]}."))
     rows, fixed = data.get("rows", []), data.get("fixed", [])
     if not isinstance(rows, list) or not isinstance(fixed, list):
-        raise BlueprintError("Danh sách chủ đề và câu hỏi cố định phải là danh sách.")
+        raise BlueprintError(_l("Danh sách chủ đề và câu hỏi cố định phải là danh sách."))
     blueprint = Blueprint([_parse_row(r) for r in rows], [_int(q, "Mã câu hỏi") for q in fixed])
     if blueprint.total == 0:
-        raise BlueprintError("Cấu trúc đề trống: cần ít nhất một câu hỏi.")
+        raise BlueprintError(_l("Cấu trúc đề trống: cần ít nhất một câu hỏi."))
     if blueprint.total > MAX_QUESTIONS:
         raise BlueprintError(
-            f"Đề có tối đa {MAX_QUESTIONS} câu hỏi (cấu trúc này có {blueprint.total} câu)."
+            _l(
+                "Đề có tối đa %(limit)s câu hỏi (cấu trúc này có %(total)s câu).",
+                limit=MAX_QUESTIONS,
+                total=blueprint.total,
+            )
         )
     return blueprint
 
 
 def _parse_row(raw: object) -> BlueprintRow:
     if not isinstance(raw, Mapping) or set(raw) - {"topic", "count", "mix"} or "topic" not in raw:
-        raise BlueprintError("Mỗi dòng của cấu trúc đề gồm topic, count và (tuỳ chọn) mix.")
+        raise BlueprintError(_l("Mỗi dòng của cấu trúc đề gồm topic, count và (tuỳ chọn) mix."))
     mix = raw.get("mix")
     if mix is not None:
         if not isinstance(mix, Mapping):
-            raise BlueprintError("Tỉ lệ mức độ khó (mix) phải là một bảng mức độ → số câu.")
+            raise BlueprintError(_l("Tỉ lệ mức độ khó (mix) phải là một bảng mức độ → số câu."))
         mix = {str(k): _int(v, "Số câu theo mức độ khó") for k, v in mix.items()}
     return BlueprintRow(_int(raw["topic"], "Mã chủ đề"), _int(raw.get("count"), "Số câu"), mix)
 
@@ -203,7 +238,9 @@ def _first_repeat(keys: Iterable[int]) -> int | None:
 
 def _int(value: object, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise BlueprintError(f"{what} phải là số nguyên (nhận được {value!r}).")
+        raise BlueprintError(
+            _l("%(what)s phải là số nguyên (nhận được %(value)r).", what=what, value=value)
+        )
     return value
 
 
@@ -241,7 +278,9 @@ def draw_form(
     fixed = [index[q] for q in bp.fixed]
     plan = [_plan_row(row, pools[row.topic_key], avoid, rng, target_facility) for row in bp.rows]
     steer = target_facility is not None and any(c.facility is not None for c in index.values())
-    fillings = [_fill(plan, avoid, exposure or {}, rng) for _ in range(FILLINGS if steer else 1)]
+    fillings = [
+        _fill(plan, avoid, exposure or {}, rng) for _fill_no in range(FILLINGS if steer else 1)
+    ]
     rows, tiers = min(fillings, key=lambda f: _distance(_flat(f[0]) + fixed, target_facility))
     if steer:
         _steer(rows, tiers, fixed, target_facility)
@@ -307,7 +346,7 @@ def _plan_row(
 ) -> list[Cell]:
     """The cells the draw fills for ``row``: its mix, or a split of ``count`` (rule 4)."""
     if row.mix is not None or row.count == 0:
-        return [(n, cands) for _, n, cands in _cells(row, pool)]
+        return [(n, cands) for _key, n, cands in _cells(row, pool)]
     if target is not None and all(c.facility is not None for c in pool):
         return [(row.count, pool)]
     groups: dict[str | None, list[Candidate]] = {}
@@ -386,7 +425,7 @@ def _steer(
     """Swap questions within boundary tiers (rules 1-3 still hold) toward the target mean."""
     rated = [c.facility for c in _flat(rows) + fixed if c.facility is not None]
     total, count = sum(rated), len(rated)
-    for _ in range(MAX_SWAPS if count else 0):
+    for _step in range(MAX_SWAPS if count else 0):
         swap = _best_swap(rows, tiers, total, count, target)
         if swap is None:
             return

@@ -14,6 +14,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from app.bank.formats.common import parse_number
 from app.exams.items_layout import (
     TEXT_LIMITS,
@@ -39,34 +41,34 @@ def is_blank(raw: Any) -> bool:
 
 def _one_option(content: Content, order: Order, raw: Any) -> str:
     if not isinstance(raw, str):
-        raise ResponseError("Câu này chỉ chọn một phương án.")
+        raise ResponseError(_l("Câu này chỉ chọn một phương án."))
     if raw not in {oid for oid, _ in option_layout(content, order)}:
-        raise ResponseError("Phương án đã chọn không có trong câu hỏi.")
+        raise ResponseError(_l("Phương án đã chọn không có trong câu hỏi."))
     return raw
 
 
 def _many_options(content: Content, order: Order, raw: Any) -> list[str]:
     if not isinstance(raw, list | tuple) or not all(isinstance(item, str) for item in raw):
-        raise ResponseError("Câu trả lời phải là danh sách các phương án đã chọn.")
+        raise ResponseError(_l("Câu trả lời phải là danh sách các phương án đã chọn."))
     ids = [oid for oid, _ in option_layout(content, order)]
     if len(set(raw)) != len(raw):
-        raise ResponseError("Một phương án được chọn nhiều lần.")
+        raise ResponseError(_l("Một phương án được chọn nhiều lần."))
     if not set(raw) <= set(ids):
-        raise ResponseError("Phương án đã chọn không có trong câu hỏi.")
+        raise ResponseError(_l("Phương án đã chọn không có trong câu hỏi."))
     return [oid for oid in ids if oid in raw]
 
 
 def _text(limit: int) -> Callable[[Content, Order, Any], str | None]:
     def check(content: Content, order: Order, raw: Any) -> str | None:
         if not isinstance(raw, str):
-            raise ResponseError("Câu trả lời phải là văn bản.")
+            raise ResponseError(_l("Câu trả lời phải là văn bản."))
         if len(raw) > limit * RAW_TEXT_FACTOR:
-            raise ResponseError(f"Câu trả lời dài quá {limit} ký tự.")
+            raise ResponseError(_l("Câu trả lời dài quá %(limit)s ký tự.", limit=limit))
         text = nfc(raw)
         if "\x00" in text or _has_surrogate(text):
-            raise ResponseError("Câu trả lời chứa ký tự không hợp lệ.")
+            raise ResponseError(_l("Câu trả lời chứa ký tự không hợp lệ."))
         if len(text) > limit:
-            raise ResponseError(f"Câu trả lời dài quá {limit} ký tự.")
+            raise ResponseError(_l("Câu trả lời dài quá %(limit)s ký tự.", limit=limit))
         return text or None
 
     return check
@@ -84,7 +86,7 @@ def _has_surrogate(text: str) -> bool:
 def _number(content: Content, order: Order, raw: Any) -> float | None:
     if isinstance(raw, str):
         if len(raw) > NUMBER_TEXT_LIMIT:
-            raise ResponseError("Số nhập vào quá dài.")
+            raise ResponseError(_l("Số nhập vào quá dài."))
         if not raw.strip():
             return None
         value = parse_number(raw, decimal_comma=True)
@@ -94,23 +96,23 @@ def _number(content: Content, order: Order, raw: Any) -> float | None:
         except OverflowError:
             value = None
     else:
-        raise ResponseError("Câu trả lời phải là một số.")
+        raise ResponseError(_l("Câu trả lời phải là một số."))
     if value is None or not math.isfinite(value):
-        raise ResponseError("Câu trả lời phải là một số hữu hạn, ví dụ 3,5 hoặc 3.5.")
+        raise ResponseError(_l("Câu trả lời phải là một số hữu hạn, ví dụ 3,5 hoặc 3.5."))
     return value + 0.0  # -0.0 → 0.0
 
 
 def _matching(content: Content, order: Order, raw: Any) -> dict[str, str] | None:
     if not isinstance(raw, dict):
-        raise ResponseError("Câu ghép cặp cần một bảng vế hỏi → vế trả lời.")
+        raise ResponseError(_l("Câu ghép cặp cần một bảng vế hỏi → vế trả lời."))
     prompts, choices = matching_layout(content, order)
     choice_ids = {cid for cid, _ in choices}
     prompt_ids = [pid for pid, _ in prompts]
     for key, value in raw.items():
         if not isinstance(key, str) or key not in prompt_ids:
-            raise ResponseError("Vế hỏi không có trong câu hỏi.")
+            raise ResponseError(_l("Vế hỏi không có trong câu hỏi."))
         if not is_blank(value) and (not isinstance(value, str) or value not in choice_ids):
-            raise ResponseError("Vế trả lời đã chọn không có trong câu hỏi.")
+            raise ResponseError(_l("Vế trả lời đã chọn không có trong câu hỏi."))
     answer = {pid: raw[pid] for pid in prompt_ids if not is_blank(raw.get(pid))}
     return answer or None
 

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.audit import record_audit
 from app.exams.items_layout import build_order
@@ -106,17 +107,17 @@ def _columns(plan: PaperPlan, header: list[str]) -> dict[str, int]:
         elif title.strip():
             questions.append((index, title.strip()))
     if "staff" not in found:
-        plan.errors.append((1, "Thiếu cột ma_can_bo (mã cán bộ)."))
+        plan.errors.append((1, _("Thiếu cột ma_can_bo (mã cán bộ).")))
     if "score" in found or "max" in found:
         plan.mode = "totals"
         if not ("score" in found and "max" in found):
-            plan.errors.append((1, "Tệp tổng điểm cần hai cột diem và diem_toi_da."))
+            plan.errors.append((1, _("Tệp tổng điểm cần hai cột diem và diem_toi_da.")))
         if questions:
-            plan.errors.append((1, "Tệp tổng điểm không được có thêm cột theo câu hỏi."))
+            plan.errors.append((1, _("Tệp tổng điểm không được có thêm cột theo câu hỏi.")))
         return found
     plan.mode = "marks"
     if not questions:
-        plan.errors.append((1, "Cần cột diem, diem_toi_da hoặc các cột mã câu hỏi."))
+        plan.errors.append((1, _("Cần cột diem, diem_toi_da hoặc các cột mã câu hỏi.")))
     _question_columns(plan, questions)
     found.update({f"q{i}": index for i, (index, _t) in enumerate(questions)})
     return found
@@ -125,7 +126,7 @@ def _columns(plan: PaperPlan, header: list[str]) -> dict[str, int]:
 def _question_columns(plan: PaperPlan, titles: list[tuple[int, str]]) -> None:
     codes = [t for _i, t in titles]
     if len(set(codes)) != len(codes):
-        plan.errors.append((1, "Có cột câu hỏi bị lặp."))
+        plan.errors.append((1, _("Có cột câu hỏi bị lặp.")))
     newest = (
         sa.select(Question.external_id, sa.func.max(QuestionVersion.id))
         .join(QuestionVersion, QuestionVersion.question_id == Question.id)
@@ -136,31 +137,39 @@ def _question_columns(plan: PaperPlan, titles: list[tuple[int, str]]) -> None:
     for code in codes:
         version = db.session.get(QuestionVersion, versions[code]) if code in versions else None
         if version is None:
-            plan.errors.append((1, f"Không có câu hỏi đã duyệt mã {code}."))
+            plan.errors.append((1, _("Không có câu hỏi đã duyệt mã %(code)s.", code=code)))
             continue
         plan.columns.append(PaperColumn(code, version, version.question.topic_id))
 
 
 def _person_error(exam: Exam, person: Person | None, code: str, seen: set[str]) -> str | None:
     if not code:
-        return "thiếu mã cán bộ."
+        return _("thiếu mã cán bộ.")
     if code in seen:
-        return f"mã cán bộ {code} lặp lại trong tệp."
+        return _("mã cán bộ %(code)s lặp lại trong tệp.", code=code)
     if person is None:
-        return f"không có cán bộ mã {code}."
+        return _("không có cán bộ mã %(code)s.", code=code)
     candidate = db.session.scalar(
         sa.select(ExamCandidate).where(
             ExamCandidate.exam_id == exam.id, ExamCandidate.person_id == person.id
         )
     )
     if candidate is None:
-        return f"{person.full_name} ({code}) không có trong danh sách dự kiểm tra."
+        return _(
+            "%(name)s (%(code)s) không có trong danh sách dự kiểm tra.",
+            name=person.full_name,
+            code=code,
+        )
     if candidate.status is not CandidateStatus.REQUIRED:
-        return f"{person.full_name} ({code}) đang được miễn kiểm tra."
+        return _("%(name)s (%(code)s) đang được miễn kiểm tra.", name=person.full_name, code=code)
     if db.session.scalar(
         sa.select(Attempt.id).where(Attempt.exam_id == exam.id, Attempt.person_id == person.id)
     ):
-        return f"{person.full_name} ({code}) đã có bài làm cho bài kiểm tra này."
+        return _(
+            "%(name)s (%(code)s) đã có bài làm cho bài kiểm tra này.",
+            name=person.full_name,
+            code=code,
+        )
     return None
 
 
@@ -171,15 +180,19 @@ def _marks_error(
         score = _number(_cell(cells, cols.get("score")))
         maximum = _number(_cell(cells, cols.get("max")))
         if score is None or maximum is None:
-            return "điểm và điểm tối đa phải là số."
+            return _("điểm và điểm tối đa phải là số.")
         if maximum <= 0 or not 0 <= score <= maximum:
-            return f"điểm {score:g} phải nằm trong khoảng 0 đến {maximum:g} (điểm tối đa > 0)."
+            return _(
+                "điểm %(score)g phải nằm trong khoảng 0 đến %(maximum)g (điểm tối đa > 0).",
+                score=score,
+                maximum=maximum,
+            )
         row.score, row.max_score = score, maximum
         return None
     for i, column in enumerate(plan.columns):
         mark = _number(_cell(cells, cols.get(f"q{i}")))
         if mark is None or not 0 <= mark <= 1:
-            return f"điểm câu {column.external_id} phải là số từ 0 đến 1."
+            return _("điểm câu %(code)s phải là số từ 0 đến 1.", code=column.external_id)
         row.marks.append(mark)
     return None
 
@@ -197,12 +210,12 @@ def plan_paper(
     """Check every row of ``table`` against ``exam``; writes nothing."""
     plan = PaperPlan()
     if exam.state is ExamState.CANCELLED:
-        plan.errors.append((0, "Bài kiểm tra đã bị hủy."))
+        plan.errors.append((0, _("Bài kiểm tra đã bị hủy.")))
     if not table:
-        plan.errors.append((0, "Tệp không có dòng nào."))
+        plan.errors.append((0, _("Tệp không có dòng nào.")))
         return plan
     if len(table) > MAX_ROWS:
-        plan.errors.append((0, f"Tệp có quá {MAX_ROWS} dòng."))
+        plan.errors.append((0, _("Tệp có quá %(limit)s dòng.", limit=MAX_ROWS)))
         return plan
     cols = _columns(plan, table[0][1])
     if plan.errors:
@@ -217,7 +230,11 @@ def plan_paper(
         )
         error = _person_error(exam, person, code, seen)
         if error is None and in_scope is not None and not in_scope(person):
-            error = f"{person.full_name} ({code}) ngoài phạm vi quản lý của bạn."
+            error = _(
+                "%(name)s (%(code)s) ngoài phạm vi quản lý của bạn.",
+                name=person.full_name,
+                code=code,
+            )
         seen.add(code)
         row = PaperRow(number, person) if person is not None else None
         if error is None:
@@ -227,7 +244,7 @@ def plan_paper(
         else:
             plan.rows.append(row)
     if not plan.rows and not plan.errors:
-        plan.errors.append((0, "Tệp không có dòng kết quả nào."))
+        plan.errors.append((0, _("Tệp không có dòng kết quả nào.")))
     return plan
 
 

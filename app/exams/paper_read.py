@@ -7,6 +7,8 @@ import csv
 import io
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from app.bank.formats.model import ParseResult
 from app.bank.formats.tabular_xlsx import read_xlsx_rows
 from app.text import nfc
@@ -27,17 +29,19 @@ def _text(value: Any) -> str:
 def read_table(filename: str, data: bytes) -> list[tuple[int, list[str]]]:
     """(row number, cells) of an .xlsx or .csv file; PaperError when it cannot be read."""
     if not data.strip():
-        raise PaperError("Tệp rỗng.")
+        raise PaperError(_l("Tệp rỗng."))
     if filename.lower().endswith(".xlsx"):
         result = ParseResult()
         rows = read_xlsx_rows(data, result)
         if rows is None or result.errors:
-            raise PaperError("; ".join(i.message for i in result.errors) or "Không đọc được tệp.")
+            raise PaperError(
+                "; ".join(i.message for i in result.errors) or _l("Không đọc được tệp.")
+            )
         return [(n, [_text(v) for v in values]) for n, values in rows]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise PaperError("Tệp CSV phải dùng bảng mã UTF-8.") from exc
+        raise PaperError(_l("Tệp CSV phải dùng bảng mã UTF-8.")) from exc
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:

@@ -9,6 +9,7 @@ attempt so result lists are plain queries.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.audit import record_audit
 from app.exams import items
@@ -77,18 +78,20 @@ def fix_item(
     change is also in the audit trail. Raises FixError for a bad request.
     """
     if kind not in ("void", "rekey"):
-        raise FixError("Cách sửa phải là 'void' (hủy câu) hoặc 'rekey' (sửa đáp án).")
+        raise FixError(_l("Cách sửa phải là 'void' (hủy câu) hoặc 'rekey' (sửa đáp án)."))
     if not reason.strip():
-        raise FixError("Vui lòng ghi lý do sửa câu hỏi.")
+        raise FixError(_l("Vui lòng ghi lý do sửa câu hỏi."))
     if kind == "rekey" and not _same_but_credits(version.content, content):
         raise FixError(
-            "Khi sửa đáp án chỉ được đổi điểm (đúng/sai) của các phương án; "
-            "nội dung và số phương án phải giữ nguyên."
+            _l(
+                "Khi sửa đáp án chỉ được đổi điểm (đúng/sai) của các phương án; "
+                "nội dung và số phương án phải giữ nguyên."
+            )
         )
     if db.session.scalar(
         sa.select(ItemFix.id).where(ItemFix.exam_id == exam.id, ItemFix.version_id == version.id)
     ):
-        raise FixError("Câu hỏi này đã được sửa cho bài kiểm tra này.")
+        raise FixError(_l("Câu hỏi này đã được sửa cho bài kiểm tra này."))
     fix = ItemFix(
         exam_id=exam.id, version_id=version.id, kind=kind, content=content, reason=reason.strip()
     )

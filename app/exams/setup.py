@@ -11,6 +11,8 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.audit import record_audit
 from app.exams import draw, pool
@@ -63,12 +65,12 @@ def period_for(day: date) -> Period:
 def create_period(name: str, starts_on: date, ends_on: date) -> Period:
     """A custom period (when a province does not use half-years)."""
     if starts_on > ends_on:
-        raise SetupError("Ngày bắt đầu phải trước ngày kết thúc.")
+        raise SetupError(_l("Ngày bắt đầu phải trước ngày kết thúc."))
     overlap = db.session.scalar(
         sa.select(Period.name).where(Period.starts_on <= ends_on, Period.ends_on >= starts_on)
     )
     if overlap:
-        raise SetupError(f"Trùng thời gian với kỳ {overlap}.")
+        raise SetupError(_l("Trùng thời gian với kỳ %(overlap)s.", overlap=overlap))
     period = Period(name=name.strip(), starts_on=starts_on, ends_on=ends_on)
     db.session.add(period)
     db.session.flush()
@@ -102,11 +104,11 @@ EDITABLE = (
 def _check_fields(fields: dict[str, Any]) -> None:
     opens, closes = fields.get("opens_at"), fields.get("closes_at")
     if opens is not None and closes is not None and opens >= closes:
-        raise SetupError("Giờ đóng phải sau giờ mở.")
+        raise SetupError(_l("Giờ đóng phải sau giờ mở."))
     if "pass_mark" in fields and not 0 < fields["pass_mark"] <= 1:
-        raise SetupError("Ngưỡng đạt phải trong khoảng (0; 100] %.")
+        raise SetupError(_l("Ngưỡng đạt phải trong khoảng (0; 100] %."))
     if "time_limit_minutes" in fields and not 1 <= fields["time_limit_minutes"] <= 600:
-        raise SetupError("Thời gian làm bài phải từ 1 đến 600 phút.")
+        raise SetupError(_l("Thời gian làm bài phải từ 1 đến 600 phút."))
     if "blueprint" in fields:
         try:
             draw.parse_blueprint(fields["blueprint"])
@@ -118,7 +120,7 @@ def create_exam(unit: Unit, period: Period, *, created_by_id: int | None, **fiel
     """A draft exam owned by ``unit`` (its scope) in ``period``."""
     unknown = set(fields) - set(EDITABLE)
     if unknown:
-        raise SetupError(f"Trường không hợp lệ: {', '.join(sorted(unknown))}")
+        raise SetupError(_l("Trường không hợp lệ: %(fields)s", fields=", ".join(sorted(unknown))))
     _check_fields(fields)
     exam = Exam(unit_id=unit.id, period=period, created_by_id=created_by_id, **fields)
     db.session.add(exam)
@@ -130,10 +132,12 @@ def create_exam(unit: Unit, period: Period, *, created_by_id: int | None, **fiel
 def update_exam(exam: Exam, **fields: Any) -> None:
     """Change settings of a draft exam (publish locks the blueprint and the window start)."""
     if exam.state is not ExamState.DRAFT:
-        raise SetupError("Chỉ sửa được bài kiểm tra ở trạng thái nháp. Hãy chuyển về nháp trước.")
+        raise SetupError(
+            _l("Chỉ sửa được bài kiểm tra ở trạng thái nháp. Hãy chuyển về nháp trước.")
+        )
     unknown = set(fields) - set(EDITABLE)
     if unknown:
-        raise SetupError(f"Trường không hợp lệ: {', '.join(sorted(unknown))}")
+        raise SetupError(_l("Trường không hợp lệ: %(fields)s", fields=", ".join(sorted(unknown))))
     merged = {"opens_at": exam.opens_at, "closes_at": exam.closes_at, **fields}
     _check_fields(merged)
     before = {k: _plain(getattr(exam, k)) for k in fields}
@@ -167,14 +171,14 @@ def check_exam(exam: Exam) -> list[str]:
         )
     )
     if not positions:
-        problems.append("Chưa có người nào phải dự kiểm tra.")
+        problems.append(_("Chưa có người nào phải dự kiểm tra."))
     topics = pool.row_topics(blueprint)
     names = {tid: t.name for tid, t in topics.items()}
     versions = pool.approved_versions()
     for position in sorted(positions):
         own = pool.rows_for_position(blueprint, topics, position)
         for shortfall in draw.check_blueprint(own, pool.candidates_for(own, position, versions)):
-            who = position or "(chưa ghi chức danh)"
+            who = position or _("(chưa ghi chức danh)")
             problems.append(f"{who}: {shortfall.message_for(names)}")
     return problems
 
@@ -182,13 +186,15 @@ def check_exam(exam: Exam) -> list[str]:
 def move_exam(exam: Exam, target: ExamState, *, reason: str = "") -> None:
     """Publish (after ``check_exam``), return to draft, or cancel."""
     if target not in EXAM_TRANSITIONS[exam.state]:
-        raise SetupError("Không thể chuyển trạng thái bài kiểm tra như vậy.")
+        raise SetupError(_l("Không thể chuyển trạng thái bài kiểm tra như vậy."))
     if target is ExamState.PUBLISHED:
         problems = check_exam(exam)
         if problems:
-            raise SetupError("Chưa thể mở bài kiểm tra: " + "; ".join(problems))
+            raise SetupError(
+                _l("Chưa thể mở bài kiểm tra: %(problems)s", problems="; ".join(problems))
+            )
     if target is ExamState.DRAFT and _has_attempts(exam):
-        raise SetupError("Đã có người làm bài; không thể chuyển về nháp.")
+        raise SetupError(_l("Đã có người làm bài; không thể chuyển về nháp."))
     before = exam.state
     exam.state = target
     db.session.flush()
@@ -216,7 +222,7 @@ def build_candidates(exam: Exam) -> int:
     how many were added. People already listed keep their status."""
     units = db.session.scalars(sa.select(Unit).where(Unit.id.in_(exam.target_unit_ids or []))).all()
     if not units:
-        raise SetupError("Chọn ít nhất một đơn vị dự kiểm tra.")
+        raise SetupError(_l("Chọn ít nhất một đơn vị dự kiểm tra."))
     stmt = (
         sa.select(Person)
         .join(Unit, Unit.id == Person.unit_id)
@@ -244,7 +250,7 @@ def build_candidates(exam: Exam) -> int:
 
 def add_candidate(exam: Exam, person: Person, *, reason: str = "") -> ExamCandidate:
     if candidate_row(exam, person) is not None:
-        raise SetupError(f"{person.full_name} đã có trong danh sách.")
+        raise SetupError(_l("%(full_name)s đã có trong danh sách.", full_name=person.full_name))
     row = ExamCandidate(exam_id=exam.id, person_id=person.id, reason=reason)
     db.session.add(row)
     db.session.flush()
@@ -263,7 +269,7 @@ def candidate_row(exam: Exam, person: Person) -> ExamCandidate | None:
 def remove_candidate(exam: Exam, person: Person, *, reason: str) -> None:
     row = _listed(exam, person)
     if _attempt_of(exam, person) is not None:
-        raise SetupError("Người này đã làm bài; không thể xóa khỏi danh sách.")
+        raise SetupError(_l("Người này đã làm bài; không thể xóa khỏi danh sách."))
     db.session.delete(row)
     db.session.flush()
     record_audit("exam.candidate_remove", exam, before={"person": person.id}, reason=reason)
@@ -273,9 +279,9 @@ def set_exemption(exam: Exam, person: Person, *, exempt: bool, reason: str) -> N
     """Exempt (leave, illness, …) or require again; a reason is always needed."""
     row = _listed(exam, person)
     if not reason.strip():
-        raise SetupError("Vui lòng ghi lý do.")
+        raise SetupError(_l("Vui lòng ghi lý do."))
     if exempt and _attempt_of(exam, person) is not None:
-        raise SetupError("Người này đã bắt đầu làm bài; không thể miễn.")
+        raise SetupError(_l("Người này đã bắt đầu làm bài; không thể miễn."))
     before = row.status.value
     row.status = CandidateStatus.EXEMPT if exempt else CandidateStatus.REQUIRED
     row.reason = reason.strip()
@@ -293,9 +299,9 @@ def set_extra_time(exam: Exam, person: Person, *, minutes: int, reason: str) -> 
     """An accommodation: personal extra minutes, applied when the person starts."""
     row = _listed(exam, person)
     if not reason.strip():
-        raise SetupError("Vui lòng ghi lý do.")
+        raise SetupError(_l("Vui lòng ghi lý do."))
     if not 0 <= minutes <= 240:
-        raise SetupError("Thời gian cộng thêm phải từ 0 đến 240 phút.")
+        raise SetupError(_l("Thời gian cộng thêm phải từ 0 đến 240 phút."))
     before = row.extra_minutes
     row.extra_minutes = minutes
     db.session.flush()
@@ -311,7 +317,7 @@ def set_extra_time(exam: Exam, person: Person, *, minutes: int, reason: str) -> 
 def _listed(exam: Exam, person: Person) -> ExamCandidate:
     row = candidate_row(exam, person)
     if row is None:
-        raise SetupError(f"{person.full_name} không có trong danh sách.")
+        raise SetupError(_l("%(full_name)s không có trong danh sách.", full_name=person.full_name))
     return row
 
 

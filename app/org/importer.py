@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import Person, PersonStatus, Unit
@@ -63,13 +65,13 @@ class ImportPlan:
 def read_table(filename: str, data: bytes) -> list[list[str]]:
     """Rows of cells as NFC strings from an .xlsx or .csv file. Raises ValueError if unreadable."""
     if not data.strip():
-        raise ValueError("Tệp rỗng.")
+        raise ValueError(_l("Tệp rỗng."))
     if filename.lower().endswith(".xlsx"):
         return _read_xlsx(data)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValueError("Tệp CSV phải dùng bảng mã UTF-8.") from exc
+        raise ValueError(_l("Tệp CSV phải dùng bảng mã UTF-8.")) from exc
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -83,7 +85,7 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a bad file
-        raise ValueError("Không đọc được tệp Excel (.xlsx).") from exc
+        raise ValueError(_l("Không đọc được tệp Excel (.xlsx).")) from exc
     rows = []
     for values in wb.worksheets[0].iter_rows(values_only=True):
         rows.append([_cell_text(v) for v in values])
@@ -121,25 +123,26 @@ def _parse_date(text: str) -> date:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"ngày sinh '{text}' không đúng định dạng dd/mm/yyyy")
+    raise ValueError(_l("ngày sinh '%(text)s' không đúng định dạng dd/mm/yyyy", text=text))
 
 
 def plan_import(rows: list[list[str]]) -> ImportPlan:
     """Check every row and return the plan; writes nothing."""
     plan = ImportPlan()
     if not rows:
-        plan.errors.append((0, "Tệp không có dòng nào."))
+        plan.errors.append((0, _("Tệp không có dòng nào.")))
         return plan
     mapping, unknown = _map_header(rows[0])
     for title in unknown:
-        plan.errors.append((1, f"Cột không hợp lệ: '{title}'."))
+        plan.errors.append((1, _("Cột không hợp lệ: '%(title)s'.", title=title)))
     for key in REQUIRED:
         if key not in mapping:
-            plan.errors.append((1, f"Thiếu cột bắt buộc: '{COLUMNS[key][0].capitalize()}'."))
+            title = COLUMNS[key][0].capitalize()
+            plan.errors.append((1, _("Thiếu cột bắt buộc: '%(title)s'.", title=title)))
     if plan.errors:
         return plan
     if len(rows) - 1 > MAX_ROWS:
-        plan.errors.append((0, f"Tệp có quá {MAX_ROWS} dòng."))
+        plan.errors.append((0, _("Tệp có quá %(limit)s dòng.", limit=MAX_ROWS)))
         return plan
     units = {u.code: u for u in db.session.scalars(sa.select(Unit))}
     for number, cells in enumerate(rows[1:], start=2):
@@ -160,10 +163,10 @@ def _plan_row(
     problems = []
     name = get("full_name")
     if not name:
-        problems.append("thiếu họ và tên")
+        problems.append(_("thiếu họ và tên"))
     unit = units.get(get("unit_code").upper())
     if unit is None:
-        problems.append(f"không có đơn vị mã '{get('unit_code')}'")
+        problems.append(_("không có đơn vị mã '%(code)s'", code=get("unit_code")))
     dob = None
     if get("date_of_birth"):
         try:
@@ -172,7 +175,7 @@ def _plan_row(
             problems.append(str(exc))
     status = STATUS_WORDS.get(get("status").lower())
     if status is None:
-        problems.append(f"trạng thái '{get('status')}' không hợp lệ")
+        problems.append(_("trạng thái '%(status)s' không hợp lệ", status=get("status")))
     if problems:
         message = "; ".join(problems)
         plan.errors.append((number, message[:1].upper() + message[1:] + "."))
@@ -214,20 +217,31 @@ def _find_duplicates(plan: ImportPlan) -> None:
     for row in plan.rows:
         for key in _identity(row.data):
             if key in existing:
-                plan.duplicates.append((row.row, f"Trùng với cán bộ đã có ({_describe(key)})."))
+                plan.duplicates.append(
+                    (row.row, _("Trùng với cán bộ đã có (%(what)s).", what=_describe(key)))
+                )
             elif key in seen:
-                plan.duplicates.append((row.row, f"Trùng với dòng {seen[key]} ({_describe(key)})."))
+                plan.duplicates.append(
+                    (
+                        row.row,
+                        _(
+                            "Trùng với dòng %(line)s (%(what)s).",
+                            line=seen[key],
+                            what=_describe(key),
+                        ),
+                    )
+                )
             else:
                 seen[key] = row.row
 
 
 def _describe(key: str) -> str:
     kind, value = key.split(":", 1)
-    return f"mã {value}" if kind == "code" else "cùng họ tên và ngày sinh"
+    return _("mã %(code)s", code=value) if kind == "code" else _("cùng họ tên và ngày sinh")
 
 
 def apply_import(plan: ImportPlan) -> list[Person]:
     """Write every planned row. Raises ValueError if the plan has errors (nothing written)."""
     if not plan.ok:
-        raise ValueError("Kế hoạch nhập còn lỗi; không ghi dữ liệu nào.")
+        raise ValueError(_l("Kế hoạch nhập còn lỗi; không ghi dữ liệu nào."))
     return [create_person(r.data, reason="Nhập từ danh sách") for r in plan.rows]

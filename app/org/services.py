@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.audit import record_audit
 from app.extensions import db
@@ -24,7 +25,7 @@ def create_unit(code: str, name: str, kind: str = "", parent: Unit | None = None
     """Create a unit under ``parent`` (a root when None). Raises OrgError on a used code."""
     code = nfc(code).upper()
     if db.session.scalar(sa.select(Unit.id).where(Unit.code == code)):
-        raise OrgError(f"Mã đơn vị {code} đã tồn tại.")
+        raise OrgError(_l("Mã đơn vị %(code)s đã tồn tại.", code=code))
     unit = Unit(
         code=code, name=squash(name), kind=squash(kind), parent=parent, sort_key=collation_key(name)
     )
@@ -57,7 +58,7 @@ def move_unit(unit: Unit, new_parent: Unit) -> None:
     Raises OrgError when ``new_parent`` is the unit itself or lies under it (a cycle).
     """
     if new_parent.path.startswith(unit.path):
-        raise OrgError("Không thể chuyển một đơn vị vào chính nó hoặc đơn vị cấp dưới của nó.")
+        raise OrgError(_l("Không thể chuyển một đơn vị vào chính nó hoặc đơn vị cấp dưới của nó."))
     old_path, new_path = unit.path, f"{new_parent.path}{unit.id}/"
     shift = new_parent.depth + 1 - unit.depth
     db.session.execute(
@@ -91,7 +92,9 @@ def set_unit_active(unit: Unit, active: bool) -> None:
             )
         )
         if busy:
-            raise OrgError(f"Đơn vị còn {busy} cán bộ đang công tác; hãy chuyển họ trước.")
+            raise OrgError(
+                _l("Đơn vị còn %(busy)s cán bộ đang công tác; hãy chuyển họ trước.", busy=busy)
+            )
     record_audit(
         "unit.activate" if active else "unit.deactivate",
         unit,
@@ -130,7 +133,7 @@ def create_person(data: PersonInput, *, start: date | None = None, reason: str =
     """Create a staff profile with its first assignment. Raises OrgError on a used staff code."""
     code = nfc(data.staff_code).upper() or None
     if code and db.session.scalar(sa.select(Person.id).where(Person.staff_code == code)):
-        raise OrgError(f"Mã cán bộ {code} đã tồn tại.")
+        raise OrgError(_l("Mã cán bộ %(code)s đã tồn tại.", code=code))
     person = Person(
         staff_code=code,
         unit=data.unit,
@@ -172,7 +175,7 @@ def update_person(
         and code != person.staff_code
         and db.session.scalar(sa.select(Person.id).where(Person.staff_code == code))
     ):
-        raise OrgError(f"Mã cán bộ {code} đã tồn tại.")
+        raise OrgError(_l("Mã cán bộ %(code)s đã tồn tại.", code=code))
     _apply_name(person, full_name)
     person.date_of_birth, person.status, person.staff_code = date_of_birth, status, code
     record_audit(
@@ -194,7 +197,7 @@ def reassign_person(
     )
     if current is not None:
         if on < current.start_date:
-            raise OrgError("Ngày điều động phải sau ngày bắt đầu của vị trí hiện tại.")
+            raise OrgError(_l("Ngày điều động phải sau ngày bắt đầu của vị trí hiện tại."))
         current.end_date = on
     new = Assignment(
         person=person,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import Period
@@ -42,12 +43,14 @@ def report_period(kind: str, year: int, number: int = 1) -> ReportPeriod:
     """The dates of a report period; ValueError (a Vietnamese message) for an unknown kind,
     a year out of range or a number the kind does not have."""
     if kind not in KINDS:
-        raise ValueError(f"Kỳ báo cáo không hợp lệ: {kind!r}.")
+        raise ValueError(_l("Kỳ báo cáo không hợp lệ: %(kind)r.", kind=kind))
     if not 1900 < year < 3000:
-        raise ValueError(f"Năm {year} không hợp lệ.")
+        raise ValueError(_l("Năm %(year)s không hợp lệ.", year=year))
     limits = {"quarter": 4, "half": 2}
     if not 1 <= number <= limits.get(kind, 1):
-        raise ValueError(f"Kỳ báo cáo này chỉ có số thứ tự từ 1 đến {limits.get(kind, 1)}.")
+        raise ValueError(
+            _l("Kỳ báo cáo này chỉ có số thứ tự từ 1 đến %(limit)s.", limit=limits.get(kind, 1))
+        )
     if kind == "quarter":
         months = (3 * number - 2, 3 * number)
     elif kind == "half":

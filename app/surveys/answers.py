@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.models import QuestionnaireVersion, QuestionType, SurveyAnswer, SurveyQuestion
 from app.text import nfc
@@ -77,7 +79,7 @@ def _normalise(q: SurveyQuestion, value: Any) -> Any:
     if q.qtype is QuestionType.SCALE5:
         number = _int(value)
         if number is None or not 1 <= number <= 5:
-            raise ValueError("Mức đánh giá phải từ 1 đến 5.")
+            raise ValueError(_l("Mức đánh giá phải từ 1 đến 5."))
         return number
     if q.qtype is QuestionType.YES_NO:
         probe = value.strip().lower() if isinstance(value, str) else value
@@ -85,32 +87,38 @@ def _normalise(q: SurveyQuestion, value: Any) -> Any:
             return True
         if isinstance(probe, str | int | bool) and probe in NO:
             return False
-        raise ValueError("Chỉ trả lời Có hoặc Không.")
+        raise ValueError(_l("Chỉ trả lời Có hoặc Không."))
     if q.qtype is QuestionType.NUMBER:
         number = _int(value)
         if number is None or not (q.min_value or 0) <= number <= (q.max_value or 0):
-            raise ValueError(f"Vui lòng nhập số từ {q.min_value} đến {q.max_value}.")
+            raise ValueError(
+                _l(
+                    "Vui lòng nhập số từ %(min_value)s đến %(max_value)s.",
+                    min_value=q.min_value,
+                    max_value=q.max_value,
+                )
+            )
         return number
     if q.qtype is QuestionType.TEXT:
         return _text(value)
     allowed = {o["value"] for o in q.options}
     if q.qtype is QuestionType.SINGLE:
         if not isinstance(value, str) or value not in allowed:
-            raise ValueError("Lựa chọn không có trong phiếu.")
+            raise ValueError(_l("Lựa chọn không có trong phiếu."))
         return value
     items = value if isinstance(value, list) else [value]
     if not all(isinstance(v, str) and v in allowed for v in items) or len(set(items)) < len(items):
-        raise ValueError("Lựa chọn không có trong phiếu.")
+        raise ValueError(_l("Lựa chọn không có trong phiếu."))
     return items
 
 
 def _text(value: Any) -> str:
     if not isinstance(value, str):
-        raise ValueError("Câu trả lời phải là văn bản.")
+        raise ValueError(_l("Câu trả lời phải là văn bản."))
     text = _CONTROL.sub("", nfc(value))
     limit = current_app.config.get("SURVEY_TEXT_MAX", DEFAULT_TEXT_MAX)
     if len(text) > limit:
-        raise ValueError(f"Ý kiến dài quá {limit} ký tự.")
+        raise ValueError(_l("Ý kiến dài quá %(limit)s ký tự.", limit=limit))
     return text
 
 
@@ -128,7 +136,7 @@ def check_answers(
     """
     questions = form_questions(version, short)
     known = {q.key for q in questions}
-    details = {k: "Câu hỏi không có trong phiếu này." for k in answers if k not in known}
+    details = {k: _("Câu hỏi không có trong phiếu này.") for k in answers if k not in known}
     given: dict[str, Any] = {}
     for q in questions:
         value = answers.get(q.key)
@@ -144,9 +152,9 @@ def check_answers(
         if q.key in given and not shown and drop_hidden:
             continue
         if q.key in given and not shown:
-            details.setdefault(q.key, "Câu hỏi này không áp dụng với câu trả lời trước đó.")
+            details.setdefault(q.key, _("Câu hỏi này không áp dụng với câu trả lời trước đó."))
         elif q.required and shown and _blank(given.get(q.key)) and q.key not in details:
-            details[q.key] = "Vui lòng trả lời câu hỏi này."
+            details[q.key] = _("Vui lòng trả lời câu hỏi này.")
         elif q.key in given and not _blank(given[q.key]):
             rows.extend(_rows(q, given[q.key]))
     if details:

@@ -11,6 +11,7 @@ import hashlib
 import secrets
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.audit import record_audit
 from app.extensions import db
@@ -44,9 +45,9 @@ def create_channel(
 ) -> SurveyChannel:
     """A new active channel with a fresh public code (kiosks use the short form)."""
     if kind is ChannelKind.DOSSIER:
-        raise ChannelError("Kênh mã hồ sơ không cần tạo: mã hồ sơ được đăng ký qua API.")
+        raise ChannelError(_l("Kênh mã hồ sơ không cần tạo: mã hồ sơ được đăng ký qua API."))
     if officer is not None and not officer.unit.is_within(unit):
-        raise ChannelError("Công chức được đánh giá phải thuộc đơn vị của kênh.")
+        raise ChannelError(_l("Công chức được đánh giá phải thuộc đơn vị của kênh."))
     channel = SurveyChannel(
         code=code or new_code(),
         kind=kind,
@@ -66,7 +67,7 @@ def create_channel(
 def issue_device_token(channel: SurveyChannel, token: str | None = None) -> str:
     """A new device token for a kiosk (the old one stops working); returns it in clear."""
     if channel.kind is not ChannelKind.KIOSK:
-        raise ChannelError("Chỉ kênh máy khảo sát tại quầy mới có mã thiết bị.")
+        raise ChannelError(_l("Chỉ kênh máy khảo sát tại quầy mới có mã thiết bị."))
     clear = token or secrets.token_urlsafe(32)
     channel.token_hash = hash_token(clear)
     channel.active, channel.revoked_at = True, None
@@ -101,7 +102,7 @@ def kiosk_for_token(token: str) -> SurveyChannel | None:
 def set_duty_officer(channel: SurveyChannel, person: Person | None) -> None:
     """Record who serves at the kiosk's counter from now on (None: nobody named)."""
     if person is not None and not person.unit.is_within(channel.unit):
-        raise ChannelError("Công chức trực quầy phải thuộc đơn vị của máy khảo sát.")
+        raise ChannelError(_l("Công chức trực quầy phải thuộc đơn vị của máy khảo sát."))
     before = {"duty_officer_id": channel.duty_officer_id}
     channel.duty_officer = person
     channel.duty_since = utcnow() if person else None

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from app.models import Unit
 from app.surveys.dossiers import RegisterReport, register_dossiers
 from app.text import nfc
@@ -57,13 +60,13 @@ def _header(cells: list[str], plan: DossierPlan) -> dict[str, int]:
     for index, title in enumerate(cells):
         name = next((k for k, titles in COLUMNS.items() if title.strip().lower() in titles), None)
         if name is None and title.strip():
-            plan.errors.append((1, f"Cột không hợp lệ: '{title}'."))
+            plan.errors.append((1, _("Cột không hợp lệ: '%(title)s'.", title=title)))
         elif name in mapping:
-            plan.errors.append((1, f"Cột '{title}' bị lặp."))
+            plan.errors.append((1, _("Cột '%(title)s' bị lặp.", title=title)))
         elif name is not None:
             mapping[name] = index
     if "code" not in mapping:
-        plan.errors.append((1, "Thiếu cột bắt buộc: 'Mã hồ sơ'."))
+        plan.errors.append((1, _("Thiếu cột bắt buộc: 'Mã hồ sơ'.")))
     return mapping
 
 
@@ -86,22 +89,22 @@ def _row(cells: list[str], mapping: dict[str, int], unit: Unit | None) -> tuple[
     row: dict[str, Any] = {"code": get("code"), "procedure": get("procedure")}
     problems = []
     if not row["code"] or len(row["code"]) > 60:
-        problems.append("mã hồ sơ cần từ 6 đến 60 ký tự")
+        problems.append(_("mã hồ sơ cần từ 6 đến 60 ký tự"))
     if len(row["procedure"]) > 300:
-        problems.append("tên thủ tục dài quá 300 ký tự")
+        problems.append(_("tên thủ tục dài quá 300 ký tự"))
     row["officer_code"] = get("officer_code") or None
     row["unit_code"] = get("unit_code") or (unit.code if unit else "")
     if not row["unit_code"]:
-        problems.append("thiếu mã đơn vị")
+        problems.append(_("thiếu mã đơn vị"))
     for name in DATES:
         try:
             row[name] = _date(get(name)) if get(name) else None
         except ValueError:
-            problems.append(f"ngày '{get(name)}' không đúng định dạng dd/mm/yyyy")
+            problems.append(_("ngày '%(value)s' không đúng định dạng dd/mm/yyyy", value=get(name)))
             row[name] = None
     received = row["received_on"]
     if received and any(row[n] and row[n] < received for n in ("due_on", "returned_on")):
-        problems.append("ngày hẹn trả / ngày trả không được trước ngày tiếp nhận")
+        problems.append(_("ngày hẹn trả / ngày trả không được trước ngày tiếp nhận"))
     return row, problems
 
 
@@ -112,13 +115,13 @@ def plan_upload(table: list[list[str]], units: dict[str, Unit], unit: Unit | Non
     """
     plan = DossierPlan()
     if not table:
-        plan.errors.append((0, "Tệp không có dòng nào."))
+        plan.errors.append((0, _("Tệp không có dòng nào.")))
         return plan
     mapping = _header(table[0], plan)
     if plan.errors:
         return plan
     if len(table) - 1 > MAX_ROWS:
-        plan.errors.append((0, f"Tệp có quá {MAX_ROWS} dòng."))
+        plan.errors.append((0, _("Tệp có quá %(limit)s dòng.", limit=MAX_ROWS)))
         return plan
     for line, cells in enumerate(table[1:], start=2):
         if not any(c.strip() for c in cells):
@@ -130,7 +133,7 @@ def plan_upload(table: list[list[str]], units: dict[str, Unit], unit: Unit | Non
         plan.rows.append(row)
         plan.lines.append(line)
     if not plan.rows and not plan.errors:
-        plan.errors.append((0, "Tệp không có mã hồ sơ nào."))
+        plan.errors.append((0, _("Tệp không có mã hồ sơ nào.")))
     if not plan.errors:
         _register(plan, units, dry_run=True)
     return plan
@@ -145,9 +148,9 @@ def _register(plan: DossierPlan, units: dict[str, Unit], *, dry_run: bool) -> No
 def apply_upload(plan: DossierPlan, units: dict[str, Unit]) -> RegisterReport:
     """Register the checked rows for real (ValueError when the plan has errors)."""
     if not plan.ok:
-        raise ValueError("Tệp còn lỗi; không ghi mã hồ sơ nào.")
+        raise ValueError(_l("Tệp còn lỗi; không ghi mã hồ sơ nào."))
     _register(plan, units, dry_run=False)
     if plan.errors:
-        raise ValueError("Tệp còn lỗi; không ghi mã hồ sơ nào.")
+        raise ValueError(_l("Tệp còn lỗi; không ghi mã hồ sơ nào."))
     assert plan.report is not None
     return plan.report

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.audit import record_audit
 from app.extensions import db
@@ -28,7 +29,7 @@ class DossierError(ValueError):
         self.code = code
 
 
-USED_MESSAGE = "Hồ sơ này đã được đánh giá. Mỗi hồ sơ chỉ được đánh giá một lần."
+USED_MESSAGE = _l("Hồ sơ này đã được đánh giá. Mỗi hồ sơ chỉ được đánh giá một lần.")
 
 
 def normalise_code(code: str | None) -> str:
@@ -45,11 +46,11 @@ class RegisterReport:
 def _resolve(row: dict[str, Any], units: dict[str, Unit], people: dict[str, Person]):
     unit = units.get(str(row.get("unit_code", "")).upper())
     if unit is None:
-        return None, None, "Mã đơn vị không có hoặc ngoài phạm vi được phép."
+        return None, None, _l("Mã đơn vị không có hoặc ngoài phạm vi được phép.")
     staff_code = row.get("officer_code")
     officer = people.get(staff_code) if staff_code else None
     if staff_code and officer is None:
-        return unit, None, "Không tìm thấy công chức có mã này."
+        return unit, None, _l("Không tìm thấy công chức có mã này.")
     return unit, officer, ""
 
 
@@ -74,7 +75,7 @@ def register_dossiers(
     for index, (row, code) in enumerate(zip(rows, codes, strict=True)):
         unit, officer, error = _resolve(row, units, people)
         if len(code) < 6:
-            error = "Mã hồ sơ phải có ít nhất 6 ký tự."
+            error = _l("Mã hồ sơ phải có ít nhất 6 ký tự.")
         if error:
             report.errors.append({"row": index, "code": code, "message": error})
             continue
@@ -115,7 +116,7 @@ def find_dossier(code: str) -> Dossier:
     """The registered, unused dossier (no claim yet); raises DossierError."""
     dossier = db.session.scalar(sa.select(Dossier).where(Dossier.code == normalise_code(code)))
     if dossier is None:
-        raise DossierError("unknown_dossier", "Mã hồ sơ không đúng hoặc chưa được đăng ký.")
+        raise DossierError("unknown_dossier", _l("Mã hồ sơ không đúng hoặc chưa được đăng ký."))
     if dossier.used:
         raise DossierError("used_dossier", USED_MESSAGE)
     return dossier

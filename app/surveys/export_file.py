@@ -17,6 +17,7 @@ from typing import Any
 
 import openpyxl
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.exports.tables import safe_cell
 from app.extensions import db
@@ -51,14 +52,16 @@ def export_responses(
     or for more responses than one worksheet holds."""
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in ("csv", "xlsx"):
-        raise ExportError("tên tệp phải kết thúc bằng .csv hoặc .xlsx")
+        raise ExportError(_l("tên tệp phải kết thúc bằng .csv hoặc .xlsx"))
     # the command line has no signed-in user: the unit (or the province) is the scope
     path = unit.path if unit else ""
     f = ResponseFilter(start=since, unit_path=path, verified_only=verified_only, unscoped=True)
     r = filtered_responses(f, SurveyResponse).subquery()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(r)) or 0
     if fmt == "xlsx" and total > XLSX_MAX_ROWS:
-        raise ExportError(f"{total} phiếu: quá số dòng của một trang tính Excel, hãy xuất CSV")
+        raise ExportError(
+            _l("%(total)s phiếu: quá số dòng của một trang tính Excel, hãy xuất CSV", total=total)
+        )
     layout = ResponseLayout(
         questions_of_versions(db.session.scalars(sa.select(r.c.version_id).distinct()))
     )

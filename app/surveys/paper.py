@@ -15,6 +15,8 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.audit import record_audit
 from app.extensions import db
@@ -49,7 +51,7 @@ def _decode(q: SurveyQuestion, code: str) -> Any:
         try:
             values = [q.options[int(d) - 1]["value"] for d in digits]
         except (ValueError, IndexError):
-            raise AnswerError({q.key: "Số thứ tự lựa chọn không có trên phiếu."}) from None
+            raise AnswerError({q.key: _("Số thứ tự lựa chọn không có trên phiếu.")}) from None
         return values if q.qtype is QuestionType.MULTI else (values[0] if values else "")
     return code
 
@@ -73,7 +75,7 @@ def answers_from_codes(version: QuestionnaireVersion, codes: dict[str, str]) -> 
 
 def start_batch(channel: SurveyChannel, collected_on: date, by: Account) -> PaperBatch:
     if channel.kind is not ChannelKind.PAPER or not channel.active:
-        raise PaperError("Chỉ nhập phiếu giấy cho một kênh phiếu giấy đang dùng.")
+        raise PaperError(_l("Chỉ nhập phiếu giấy cho một kênh phiếu giấy đang dùng."))
     target = channel_target(channel)
     batch = PaperBatch(
         unit_id=channel.unit_id,
@@ -96,9 +98,9 @@ def entered_forms(batch: PaperBatch) -> list[int]:
 def enter_form(batch: PaperBatch, form_no: int, codes: dict[str, str]) -> SurveyResponse:
     """Store one paper form of an open batch (AnswerError, PaperError)."""
     if batch.closed:
-        raise PaperError("Đợt nhập đã khóa.")
+        raise PaperError(_l("Đợt nhập đã khóa."))
     if form_no in entered_forms(batch):
-        raise PaperError(f"Phiếu số {form_no} đã được nhập.")
+        raise PaperError(_l("Phiếu số %(form_no)s đã được nhập.", form_no=form_no))
     target = Target(
         version=batch.version,
         kind=ChannelKind.PAPER,
@@ -116,7 +118,7 @@ def close_batch(batch: PaperBatch, rng: random.Random | None = None) -> list[int
     """Lock the batch and draw the sample to be entered a second time."""
     forms = entered_forms(batch)
     if not forms:
-        raise PaperError("Đợt nhập chưa có phiếu nào.")
+        raise PaperError(_l("Đợt nhập chưa có phiếu nào."))
     size = max(1, math.ceil(len(forms) * SAMPLE_RATE))
     batch.sample = sorted((rng or random.SystemRandom()).sample(forms, size))
     batch.closed = True
@@ -147,9 +149,9 @@ def check_form(batch: PaperBatch, form_no: int, codes: dict[str, str], by: Accou
     flagged (left out of statistics) until a supervisor settles it (``resolve_check``).
     """
     if form_no not in batch.sample:
-        raise PaperError("Phiếu này không nằm trong mẫu kiểm tra.")
+        raise PaperError(_l("Phiếu này không nằm trong mẫu kiểm tra."))
     if by.id == batch.entered_by_id:
-        raise PaperError("Người nhập lần hai phải khác người nhập lần đầu.")
+        raise PaperError(_l("Người nhập lần hai phải khác người nhập lần đầu."))
     answers = answers_from_codes(batch.version, codes)
     second = check_answers(batch.version, answers, drop_hidden=True)
     response = form_response(batch, form_no)

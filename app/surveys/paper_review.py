@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.access import Perm, scope_clause
 from app.audit import record_audit
@@ -131,13 +133,13 @@ def resolve_check(
     batch = check.batch
     response = form_response(batch, check.form_no)
     if not check.is_pending or response is None:
-        raise PaperError("Phiếu này không có sai lệch cần xử lý.")
+        raise PaperError(_l("Phiếu này không có sai lệch cần xử lý."))
     final = answers_of(response, list(batch.version.questions))
     details: dict[str, str] = {}
     for key in check.differences:
         pick = picks.get(key, "")
         if pick not in PICKS:
-            details[key] = "Hãy chọn giá trị đúng."
+            details[key] = _("Hãy chọn giá trị đúng.")
             continue
         try:
             keep, value = _chosen(check, key, pick, codes.get(key, ""))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from app.database import read_connection
 from app.extensions import db
@@ -110,7 +111,7 @@ def use_version(target: Target, version_id: int | None) -> None:
         )
     )
     if state is not QuestionnaireState.PUBLISHED:
-        raise ValueError("Phiên bản phiếu này không còn được dùng.")
+        raise ValueError(_l("Phiên bản phiếu này không còn được dùng."))
     target.version = version_spec(version_id)
 
 
@@ -133,7 +134,7 @@ def resolve_target(channel_code: str, dossier_code: str, device_token: str) -> T
     Raises NotFound, DeviceRejected, ChannelClosed, DossierError, ValueError (both/none).
     """
     if bool(channel_code) == bool(dossier_code) and not device_token:
-        raise ValueError("Cần đúng một trong hai: mã kênh khảo sát hoặc mã hồ sơ.")
+        raise ValueError(_l("Cần đúng một trong hai: mã kênh khảo sát hoặc mã hồ sơ."))
     if dossier_code:
         return dossier_target(dossier_code, latest_dossier_version())
     if device_token:

@@ -23,6 +23,8 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Mapping
 
+from flask_babel import lazy_gettext as _l
+
 from app.bank.formats.common import make_issue, nfc_questions
 from app.bank.formats.gift import parse_gift, write_gift
 from app.bank.formats.model import ParseResult, QuestionData
@@ -73,7 +75,7 @@ def detect_format(filename: str, data: bytes) -> str:
         return "csv"
     if b"{" in head and b"}" in head:
         return "gift"
-    raise ValueError("không nhận ra định dạng tệp (xlsx, csv, gift, xml hoặc yaml)")
+    raise ValueError(_l("không nhận ra định dạng tệp (xlsx, csv, gift, xml hoặc yaml)"))
 
 
 def decode_text(data: bytes) -> tuple[str | None, str]:

@@ -10,6 +10,8 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
+from flask_babel import gettext
+
 from app.bank.formats.model import ParseIssue, ParseResult, QuestionData
 
 CREDIT_DIGITS = 7  # credits are kept to 7 decimals: 1/3 is 0.3333333, as Moodle stores it
@@ -80,8 +82,9 @@ def letter(index: int) -> str:
 
 def make_issue(line: int, message: str, severity: str = "error") -> ParseIssue:
     """An issue whose message starts with "Dòng N: " when the line is known."""
-    prefix = f"Dòng {line}: " if line > 0 else ""
-    return ParseIssue(line=line, message=prefix + message, severity=severity)
+    if line > 0:
+        message = gettext("Dòng %(line)s: %(message)s", line=line, message=message)
+    return ParseIssue(line=line, message=str(message), severity=severity)
 
 
 def add_validation_issues(result: ParseResult) -> ParseResult:

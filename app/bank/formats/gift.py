@@ -27,6 +27,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
+
 from app.bank.formats.common import (
     add_validation_issues,
     category_topic,
@@ -145,10 +147,10 @@ def _read_question(seg: Seg, line: int, result: ParseResult) -> QuestionData | N
         result.issues.append(make_issue(line, message, "warning"))
         return None
     if start < 0 or end < start:
-        raise GiftError("thiếu dấu { hoặc } của phần đáp án (muốn viết dấu này thì gõ \\{ \\})")
+        raise GiftError(_l("thiếu dấu { hoặc } của phần đáp án (muốn viết dấu này thì gõ \\{ \\})"))
     after = seg[end + 1 :]
     if "{" in after or "}" in after:
-        raise GiftError("có hơn một phần đáp án {…} (muốn viết dấu ngoặc nhọn thì gõ \\{ \\})")
+        raise GiftError(_l("có hơn một phần đáp án {…} (muốn viết dấu ngoặc nhọn thì gõ \\{ \\})"))
     stem_seg = seg[:start] + (BLANK if after.strip() else Seg("", "")) + after
     answer, general = _split_general_feedback(seg[start + 1 : end].strip())
     fmt, stem_body = split_format(stem_seg, "moodle")
@@ -230,7 +232,7 @@ def _matching(answer: Seg, fmt: str, line: int, result: ParseResult) -> Question
     for item in _items(answer, "="):
         arrow = item.find("->")
         if arrow < 0:
-            raise GiftError(f"cặp ghép «{item.text()}» thiếu dấu '->'")
+            raise GiftError(_l("cặp ghép «%(pair)s» thiếu dấu '->'", pair=item.text()))
         prompt = text_with_format(item[:arrow], fmt)
         pairs.append(MatchPair(prompt=prompt, answer=item[arrow + 2 :].text()))
     return QuestionData(type=QuestionType.MATCHING, stem="", pairs=pairs)
@@ -294,4 +296,6 @@ def numeric_answer(text: str) -> NumericAnswer:
         value, tolerance = parse_number(value_text), parse_number(tolerance_text)
         if value is not None and tolerance is not None:
             return NumericAnswer(value=value, tolerance=tolerance)
-    raise GiftError(f"đáp án số «{text}» không phải là số, khoảng a..b hay giá trị:sai số")
+    raise GiftError(
+        _l("đáp án số «%(text)s» không phải là số, khoảng a..b hay giá trị:sai số", text=text)
+    )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
+from flask_babel import lazy_gettext as _l
+
 from app.bank.formats.common import parse_number, round_credit
 from app.bank.formats.model import MatchPair, NumericAnswer, Option, QuestionData, QuestionType
 
@@ -57,7 +59,7 @@ def _truefalse(element: ET.Element, warn: Warn) -> QuestionData:
     elif len(options) == 2:  # like Moodle: an old file with other labels is true, then false
         options[0].text, options[1].text = "true", "false"
     else:
-        raise BuildError("câu đúng/sai phải có hai đáp án true và false")
+        raise BuildError(_l("câu đúng/sai phải có hai đáp án true và false"))
     return QuestionData(type=QuestionType.TRUE_FALSE, stem="", options=options)
 
 
@@ -69,7 +71,13 @@ def _numeric(answer: ET.Element) -> NumericAnswer:
     raw_value, raw_tolerance = _text(answer, "text"), _text(answer, "tolerance") or "0"
     value, tolerance = parse_number(raw_value), parse_number(raw_tolerance)
     if value is None or tolerance is None:
-        raise BuildError(f"đáp án số «{raw_value}» ± «{raw_tolerance}» không phải là số")
+        raise BuildError(
+            _l(
+                "đáp án số «%(raw_value)s» ± «%(raw_tolerance)s» không phải là số",
+                raw_value=raw_value,
+                raw_tolerance=raw_tolerance,
+            )
+        )
     return NumericAnswer(
         value=value,
         tolerance=tolerance,

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from app.bank.formats.common import add_validation_issues, format_number, make_issue
 from app.bank.formats.model import ParseResult, QuestionData
 from app.bank.formats.tabular_columns import ColumnKey, column_key
@@ -118,7 +120,7 @@ def _cells(keys: list[ColumnKey | None], values: Sequence[Any], line: int) -> di
     texts = [cell_text(v) for v in values]
     for index in range(len(keys), len(texts)):
         if texts[index].strip():
-            raise RowError(f"ô ở cột thứ {index + 1} không có tiêu đề cột")
+            raise RowError(_l("ô ở cột thứ %(column)s không có tiêu đề cột", column=index + 1))
     return {
         key: text if key in SOURCE_COLUMNS else text.strip()
         for key, text in zip(keys, texts, strict=False)

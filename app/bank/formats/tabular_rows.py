@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from app.bank.formats.common import parse_iso_date, parse_number, percent_to_credit, round_credit
 from app.bank.formats.model import (
     MatchPair,
@@ -73,12 +75,13 @@ def row_to_question(cells: Cells, line: int) -> QuestionData:
 def _lookup(text: str, table: Mapping[str, Any], what: str, *, required: bool = False) -> Any:
     if not text:
         if required:
-            raise RowError(f"thiếu {what}")
+            raise RowError(_l("thiếu %(what)s", what=what))
         return None
     value = table.get(fold(text))
     if value is None:
         name, _, choices = what.partition(" (")
-        raise RowError(f"{name} «{text}» không hợp lệ" + (f" ({choices}" if choices else ""))
+        message = _l("%(name)s «%(text)s» không hợp lệ", name=name, text=text)
+        raise RowError(message + (f" ({choices}" if choices else ""))
     return value
 
 
@@ -92,7 +95,13 @@ def _flag(cells: Cells, key: str, default: bool) -> bool:
         return default
     if text in YES or text in NO:
         return text in YES
-    raise RowError(f"cột {HEADER_OF[key]}: giá trị «{cells[key]}» phải là Có hoặc Không")
+    raise RowError(
+        _l(
+            "cột %(column)s: giá trị «%(value)s» phải là Có hoặc Không",
+            column=HEADER_OF[key],
+            value=cells[key],
+        )
+    )
 
 
 def _credit(cells: Cells, letter: str) -> float | None:
@@ -101,14 +110,18 @@ def _credit(cells: Cells, letter: str) -> float | None:
         return None
     credit = percent_to_credit(text, decimal_comma=True)
     if credit is None:
-        raise RowError(f"Điểm {letter} «{text}» không phải là số (phần trăm)")
+        raise RowError(
+            _l("Điểm %(letter)s «%(text)s» không phải là số (phần trăm)", letter=letter, text=text)
+        )
     return credit
 
 
 def _texts(cells: Cells, letters: list[str]) -> list[str]:
     for letter in letters:
         if not cells.get(("option", letter)):
-            raise RowError(f"Phương án {letter} trống nhưng có điểm hoặc phản hồi")
+            raise RowError(
+                _l("Phương án %(letter)s trống nhưng có điểm hoặc phản hồi", letter=letter)
+            )
     return [cells[("option", letter)] for letter in letters]
 
 
@@ -118,10 +131,13 @@ def _key(cells: Cells, letters: list[str]) -> list[str]:
     for key in keys:
         if not re.fullmatch("[A-Z]", key):
             raise RowError(
-                f"cột Đáp án chỉ ghi chữ cái phương án, ví dụ A hoặc A,C (đang là «{text}»)"
+                _l(
+                    "cột Đáp án chỉ ghi chữ cái phương án, ví dụ A hoặc A,C (đang là «%(text)s»)",
+                    text=text,
+                )
             )
         if key not in letters:
-            raise RowError(f"đáp án {key} trỏ tới phương án không tồn tại")
+            raise RowError(_l("đáp án %(key)s trỏ tới phương án không tồn tại", key=key))
     return keys
 
 
@@ -131,10 +147,10 @@ def _choices(q: QuestionData, cells: Cells, letters: list[str]) -> None:
     if keys and any(c is not None for c in credits):
         positive = [letter for letter, c in zip(letters, credits, strict=True) if c and c > 0]
         if sorted(positive) != sorted(set(keys)):
-            raise RowError("cột Đáp án không khớp với các cột Điểm")
+            raise RowError(_l("cột Đáp án không khớp với các cột Điểm"))
     elif keys:
         if q.type != QuestionType.MULTIPLE_RESPONSE and len(keys) != 1:
-            raise RowError("câu một đáp án chỉ ghi một chữ cái ở cột Đáp án")
+            raise RowError(_l("câu một đáp án chỉ ghi một chữ cái ở cột Đáp án"))
         share = round_credit(1 / len(set(keys)))
         credits = [share if letter in keys else 0.0 for letter in letters]
     feedback = [cells.get(("feedback", letter), "") for letter in letters]
@@ -143,25 +159,30 @@ def _choices(q: QuestionData, cells: Cells, letters: list[str]) -> None:
 
 def _true_false(q: QuestionData, cells: Cells, letters: list[str]) -> None:
     if set(letters) - {"A", "B"}:
-        raise RowError("câu Đúng/Sai chỉ dùng phương án A (Đúng) và B (Sai)")
+        raise RowError(_l("câu Đúng/Sai chỉ dùng phương án A (Đúng) và B (Sai)"))
     for letter, wanted in (("A", TF_TRUE), ("B", TF_FALSE)):
         text = fold(cells.get(("option", letter), ""))
         if text and text not in wanted:
             raise RowError(
-                f"câu Đúng/Sai: phương án {letter} phải là {'Đúng' if letter == 'A' else 'Sai'}"
+                _l("câu Đúng/Sai: phương án A phải là Đúng")
+                if letter == "A"
+                else _l("câu Đúng/Sai: phương án B phải là Sai")
             )
     key = fold(cells.get("key", ""))
     credit_a, credit_b = _credit(cells, "A"), _credit(cells, "B")
     if key:
         if key not in TF_TRUE + TF_FALSE:
             raise RowError(
-                f"câu Đúng/Sai: cột Đáp án phải là Đúng hoặc Sai (đang là «{cells['key']}»)"
+                _l(
+                    "câu Đúng/Sai: cột Đáp án phải là Đúng hoặc Sai (đang là «%(text)s»)",
+                    text=cells["key"],
+                )
             )
         is_true = key in TF_TRUE
     elif credit_a is not None or credit_b is not None:
         is_true = (credit_a or 0.0) >= (credit_b or 0.0)
     else:
-        raise RowError("câu Đúng/Sai cần cột Đáp án (Đúng hoặc Sai)")
+        raise RowError(_l("câu Đúng/Sai cần cột Đáp án (Đúng hoặc Sai)"))
     q.options = [
         Option("true", 1.0 if is_true else 0.0, cells.get(("feedback", "A"), "")),
         Option("false", 0.0 if is_true else 1.0, cells.get(("feedback", "B"), "")),
@@ -170,7 +191,7 @@ def _true_false(q: QuestionData, cells: Cells, letters: list[str]) -> None:
 
 def _no_key(cells: Cells, what: str) -> None:
     if cells.get("key"):
-        raise RowError(f"cột Đáp án không dùng cho {what}; hãy dùng các cột Điểm")
+        raise RowError(_l("cột Đáp án không dùng cho %(what)s; hãy dùng các cột Điểm", what=what))
 
 
 def _short_answer(q: QuestionData, cells: Cells, letters: list[str]) -> None:
@@ -199,7 +220,9 @@ def numeric_cell(text: str) -> NumericAnswer:
     value = parse_number(value_text, decimal_comma=True)
     tolerance = parse_number(tolerance_text, decimal_comma=True)
     if value is None or tolerance is None:
-        raise RowError(f"đáp án số «{text}» phải có dạng 1822, 1822 ± 2 hoặc 1820..1824")
+        raise RowError(
+            _l("đáp án số «%(text)s» phải có dạng 1822, 1822 ± 2 hoặc 1820..1824", text=text)
+        )
     return NumericAnswer(value=value, tolerance=tolerance)
 
 
@@ -217,17 +240,24 @@ def _matching(q: QuestionData, cells: Cells, letters: list[str]) -> None:
     _no_key(cells, "câu ghép cặp")
     for letter, text in zip(letters, _texts(cells, letters), strict=True):
         if cells.get(("credit", letter)) or cells.get(("feedback", letter)):
-            raise RowError(f"câu ghép cặp không dùng Điểm {letter} hay Phản hồi {letter}")
+            raise RowError(
+                _l("câu ghép cặp không dùng Điểm %(letter)s hay Phản hồi %(letter)s", letter=letter)
+            )
         prompt, arrow, answer = text.partition("->")
         if not arrow:
-            raise RowError(f"Phương án {letter} của câu ghép cặp phải có dạng «vế trái -> vế phải»")
+            raise RowError(
+                _l(
+                    "Phương án %(letter)s của câu ghép cặp phải có dạng «vế trái -> vế phải»",
+                    letter=letter,
+                )
+            )
         q.pairs.append(MatchPair(prompt=prompt.strip(), answer=answer.strip()))
 
 
 def _essay(q: QuestionData, cells: Cells, letters: list[str]) -> None:
     _no_key(cells, "câu tự luận")
     if letters:
-        raise RowError("câu tự luận không có phương án")
+        raise RowError(_l("câu tự luận không có phương án"))
 
 
 READERS: dict[QuestionType, Callable[[QuestionData, Cells, list[str]], None]] = {
@@ -249,7 +279,13 @@ def _date(text: str, what: str) -> date | None:
     iso = f"{found[3]}-{int(found[2]):02d}-{int(found[1]):02d}" if found else text
     parsed = parse_iso_date(iso)
     if parsed is None:
-        raise RowError(f"{what} «{text}» không phải ngày (YYYY-MM-DD hoặc DD/MM/YYYY)")
+        raise RowError(
+            _l(
+                "%(what)s «%(text)s» không phải ngày (YYYY-MM-DD hoặc DD/MM/YYYY)",
+                what=what,
+                text=text,
+            )
+        )
     return parsed
 
 
@@ -262,9 +298,9 @@ def _sources(cells: Cells) -> list[SourceRef]:
     lines = {c: cells[c].split("\n") if cells.get(c) else [] for c in SOURCE_COLUMNS}
     documents = lines["source_document"]
     if not documents and any(lines.values()):
-        raise RowError("có thông tin nguồn nhưng thiếu Văn bản nguồn")
+        raise RowError(_l("có thông tin nguồn nhưng thiếu Văn bản nguồn"))
     if any(len(column) > len(documents) for column in lines.values()):
-        raise RowError("cột nguồn có nhiều dòng hơn cột Văn bản nguồn (mỗi văn bản một dòng)")
+        raise RowError(_l("cột nguồn có nhiều dòng hơn cột Văn bản nguồn (mỗi văn bản một dòng)"))
     return [
         _source({c: v[i].strip() if i < len(v) else "" for c, v in lines.items()}, i)
         for i in range(len(documents))
@@ -273,7 +309,7 @@ def _sources(cells: Cells) -> list[SourceRef]:
 
 def _source(line: dict[str, str], index: int) -> SourceRef:
     if not line["source_document"]:
-        raise RowError(f"dòng thứ {index + 1} của cột Văn bản nguồn trống")
+        raise RowError(_l("dòng thứ %(number)s của cột Văn bản nguồn trống", number=index + 1))
     return SourceRef(
         document=line["source_document"],
         article=line["source_article"],
