@@ -1,8 +1,11 @@
-"""Each question's column of an exam's marks, and when its statistics are already known.
+"""An exam's rows as a grid of [attempt, position] and each question's column of it.
+
+The rows are sorted by attempt and position (``sorted_rows``), numbered per attempt
+(``attempt_index``) and laid out as the test level's marks matrix (``slot_matrix``).
 
 A **fixed form** (every attempt holds the same versions at positions 1..L, in order) is an
 [attempt, position] grid: a question is a position. Where that position's credits are all
-scored (none voided or blank) and its mark is the same in every attempt, the question's
+scored (none voided or awaiting a mark) and its mark is the same in every attempt, the question's
 facility, SD, discrimination index and efficiency *are* the position's — credit is the
 mark divided by that constant, which changes none of them — so the test level's
 statistics are reused instead of computed a second time, and the upper/lower thirds of the
