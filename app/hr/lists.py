@@ -33,12 +33,13 @@ from app.extensions import db
 from app.hr import membership
 from app.hr.facts import (
     ID_LIST_MAX,
+    PersonRow,
     Roster,
     as_roster,
     ids_select,
     knowledge_percents,
-    load_people,
     officer_ratings,
+    person_rows,
 )
 from app.hr.membership import Slice
 from app.hr.verdict_sql import code_rows, components_of
@@ -89,7 +90,7 @@ class Ratings:
 class Entry:
     """One person on a list, with everything that put them there."""
 
-    person: Person
+    person: PersonRow  # or a Person: the same attributes
     period: Period
     verdict: Verdict
     knowledge_percent: float | None = None
@@ -207,7 +208,7 @@ def _entries(
     knowledge percentage and the officer's ratings (read for ``ids`` when not given)."""
     rule = verdict_rule()
     rows = code_rows([p.id for p in (window or [period])], ids_select(ids))
-    persons = load_people(ids)
+    persons = person_rows(ids)
     percents = knowledge_percents(period, ids, roster)
     if ratings is None:
         ratings = officer_ratings(period, ids if len(ids) <= ID_LIST_MAX else None)
