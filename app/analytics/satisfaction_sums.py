@@ -16,7 +16,7 @@ group by officer, counter or procedure (those read the day and month rows).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -24,12 +24,11 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Unit
-from app.models.surveys import SurveyRollupDay, SurveyRollupSum
+from app.models.surveys import SurveyRollupSum
 from app.surveys.queries import ResponseFilter, response_conditions
 
 LEAN = ("unit_id", "channel_kind", "verified", "flagged", "version_id")
 KEY = (*LEAN, "question_id", "choice", "number")
-BATCH = 20_000  # rows per INSERT round
 
 
 def is_lean(f: ResponseFilter, dims: Sequence[str]) -> bool:
@@ -38,51 +37,43 @@ def is_lean(f: ResponseFilter, dims: Sequence[str]) -> bool:
     return "officer_id" not in dims and not (f.officer_id or f.counter or f.procedure)
 
 
-def _untyped(name: str) -> sa.TableClause:
-    """``name`` with the day, the key and ``n`` as untyped columns: values go in and out as
-    the driver has them (no date, enum or boolean processing: most of the time of a
-    hundred thousand rows)."""
-    return sa.table(name, *(sa.column(c) for c in ("day", *KEY, "n")))
-
-
-def _running(month: date, through: date) -> Iterator[dict]:
-    """The rows of every day of ``month`` up to ``through``, from its day rows (read in
-    day order along their index and added here: a GROUP BY first would sort them all)."""
-    days = _untyped(SurveyRollupDay.__tablename__)
-    stmt = sa.select(*days.c).where(
-        days.c.day >= sa.bindparam("low", month, sa.Date),
-        days.c.day <= sa.bindparam("high", through, sa.Date),
-    )
-    by_day: dict[date, dict[tuple, int]] = {}
-    for day, *values, n in db.session.execute(stmt):
-        counts = by_day.setdefault(_as_date(day), {})
-        key = tuple(values)
-        counts[key] = counts.get(key, 0) + n
-    stored = str if db.engine.dialect.name == "sqlite" else lambda d: d  # as SQLAlchemy does
-    totals: dict[tuple, int] = {}
-    day = month
-    while day <= through:
-        for key, n in by_day.get(day, {}).items():
-            totals[key] = totals.get(key, 0) + n
-        for key, n in totals.items():
-            yield {"day": stored(day), **dict(zip(KEY, key, strict=True)), "n": n}
-        day += timedelta(days=1)
+def _running_sql(postgres: bool) -> str:
+    """INSERT of the running totals of the days ``:low``..``:high`` of one month from its
+    day rows: the counts per day and key, a running SUM per key (with the next day that
+    key changes), spread over the calendar days until that next day."""
+    key = ", ".join(KEY)
+    low, high = ("CAST(:low AS DATE)", "CAST(:high AS DATE)") if postgres else (":low", ":high")
+    following = "day + 1" if postgres else "date(day, '+1 day')"
+    # only the constant column names above go into the text; the dates are parameters
+    return f"""
+        WITH RECURSIVE calendar(day) AS (
+            SELECT {low} UNION ALL SELECT {following} FROM calendar WHERE day < {high}
+        ),
+        daily AS (
+            SELECT day, {key}, SUM(n) AS n FROM survey_rollup_days
+            WHERE day >= {low} AND day <= {high} GROUP BY day, {key}
+        ),
+        running AS (
+            SELECT day, {key}, SUM(n) OVER w AS total, LEAD(day) OVER w AS next_day
+            FROM daily WINDOW w AS (PARTITION BY {key} ORDER BY day)
+        )
+        INSERT INTO survey_rollup_sums (day, {key}, n)
+        SELECT c.day, {", ".join("r." + k for k in KEY)}, r.total
+        FROM running r JOIN calendar c
+          ON c.day >= r.day AND (r.next_day IS NULL OR c.day < r.next_day)
+    """  # noqa: S608
 
 
 def write_sums(month: date, through: date) -> None:
     """Replace the running totals of ``month`` with those of its day rows up to
-    ``through`` (the day rows must be built), in batches of plain rows."""
+    ``through`` (the day rows must be built); one INSERT … SELECT."""
     end = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
     drop_sums(month, end)
-    insert = _untyped(SurveyRollupSum.__tablename__).insert()
-    batch: list[dict] = []
-    for row in _running(month, through):
-        batch.append(row)
-        if len(batch) >= BATCH:
-            db.session.execute(insert, batch)
-            batch = []
-    if batch:
-        db.session.execute(insert, batch)
+    postgres = db.engine.dialect.name == "postgresql"
+    params = {"low": month, "high": through}
+    if not postgres:  # days are ISO text there, as SQLAlchemy stores them
+        params = {k: v.isoformat() for k, v in params.items()}
+    db.session.execute(sa.text(_running_sql(postgres)), params)
 
 
 def drop_sums(first: date, before: date) -> None:
