@@ -392,6 +392,15 @@ def _hr_history(ctx: Context) -> None:
         db.session.commit()
         with db.engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")
+    # the officer ratings come from the satisfaction rollups, which the job builds (pages
+    # only read them); already built when ``satisfaction_rollups`` ran, then a quick check
+    refresh = _import("app.analytics.satisfaction_rollup", "refresh_rollups")
+
+    def build() -> None:
+        refresh(force=True)
+        db.session.commit()
+
+    _call(ctx, build)
     ctx.loaded["hr_history"] = True
 
 
