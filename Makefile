@@ -61,7 +61,7 @@ bench: install-dev
 # SQLite full/read-only, backup and restore): `make faults` (bench/faults/, needs root
 # for the private PostgreSQL cluster, tmpfs and chattr).
 soak: install-dev translations
-	$(BIN)/python -m bench.soak $(if $(QUICK),--quick,)
+	$(BIN)/python -m bench.soak $(if $(QUICK),--quick,) $(SOAK_ARGS)
 
 faults: install-dev translations
 	$(BIN)/python -m bench.faults
