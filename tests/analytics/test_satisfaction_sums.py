@@ -182,3 +182,34 @@ def test_the_rollups_command_builds_the_closed_days(app, survey):  # noqa: F811
     assert all(b.through <= closed_through() for b in built.values())
     again = app.test_cli_runner().invoke(args=["analytics", "rollups"])
     assert "Đã cập nhật 0 tháng" in again.output
+
+
+def test_a_paper_check_that_flags_a_past_form_counts_at_once(app, survey):  # noqa: F811
+    from app.models import Account, SurveyResponse
+    from app.surveys import paper
+
+    channel = db.session.scalar(
+        sa.select(SurveyChannel).where(SurveyChannel.kind == ChannelKind.PAPER)
+    )
+    admin, hr = (
+        db.session.scalar(sa.select(Account).where(Account.username == name))
+        for name in ("admin", "hr")
+    )
+    codes = {"officer_rating": "4", "overall": "5", "attitude": "1", "supplement_times": "0"}
+    batch = paper.start_batch(channel, date(2026, 11, 20), admin)
+    for number in range(1, 13):
+        paper.enter_form(batch, number, codes)
+    form = paper.close_batch(batch, random.Random(7))[0]
+    past = closed_through() - timedelta(days=2)  # entered days ago, checked today
+    db.session.execute(sa.update(SurveyResponse).values(day=past))
+    db.session.commit()
+    f = ResponseFilter(start=past, end=past)
+    with signed_in(app):
+        refresh_rollups(force=True)
+        db.session.commit()
+        assert sum(count_rows(f, ["month"], responses=True).values()) == 12
+        check = paper.check_form(batch, form, {**codes, "attitude": "2"}, hr)
+        db.session.commit()
+        assert check.matched is False
+        assert sum(count_rows(f, ["month"], responses=True).values()) == 11  # no build needed
+        assert sum(count_rows(ResponseFilter(), ["month"], responses=True).values()) == 11
