@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.bank.formats.common import (
@@ -110,7 +111,7 @@ def _read_block(block: Block, topic: str, result: ParseResult) -> str:
         return topic
     line = lines[0][0]
     try:
-        question = _read_question(Seg.of("\n".join(s for _, s in lines)), line, result)
+        question = _read_question(Seg.of("\n".join(s for _n, s in lines)), line, result)
     except GiftError as error:
         result.issues.append(make_issue(line, str(error)))
         return topic
@@ -134,7 +135,7 @@ def _split_name(seg: Seg, line: int, result: ParseResult) -> tuple[str, Seg]:
         return "", seg
     end = seg.find("::", 2)
     if end < 0:
-        result.issues.append(make_issue(line, "thiếu '::' đóng tên câu hỏi", "warning"))
+        result.issues.append(make_issue(line, _("thiếu '::' đóng tên câu hỏi"), "warning"))
         return "", seg[2:]
     return unescape(seg.raw[2:end]).strip(), seg[end + 2 :].strip()
 
@@ -143,7 +144,7 @@ def _read_question(seg: Seg, line: int, result: ParseResult) -> QuestionData | N
     name, seg = _split_name(seg, line, result)
     start, end = seg.find("{"), seg.find("}")
     if start < 0 and end < 0:
-        message = "đoạn văn không có phần đáp án {…} (câu mô tả) nên không được nhập"
+        message = _("đoạn văn không có phần đáp án {…} (câu mô tả) nên không được nhập")
         result.issues.append(make_issue(line, message, "warning"))
         return None
     if start < 0 or end < start:
@@ -265,14 +266,14 @@ def _numerical(answer: Seg, fmt: str, line: int, result: ParseResult) -> Questio
     tilde = body.find("~")
     if tilde >= 0:
         body = body[:tilde]
-        message = "phản hồi cho câu trả lời sai (~) của câu hỏi số không được hỗ trợ, đã bỏ qua"
+        message = _("phản hồi cho câu trả lời sai (~) của câu hỏi số không được hỗ trợ, đã bỏ qua")
         result.issues.append(make_issue(line, message, "warning"))
     answers = []
     for item in _items(body, "="):
         weight, rest = _weight(item)
         text, feedback = _answer_parts(rest, fmt)
         if text == "*":
-            message = "đáp án '*' (mọi câu trả lời khác) không được hỗ trợ, đã bỏ qua"
+            message = _("đáp án '*' (mọi câu trả lời khác) không được hỗ trợ, đã bỏ qua")
             result.issues.append(make_issue(line, message, "warning"))
             continue
         numeric = numeric_answer(text)
@@ -290,7 +291,7 @@ def numeric_answer(text: str) -> NumericAnswer:
         if low is not None and high is not None:
             return NumericAnswer(low=low, high=high)
     else:
-        value_text, _, tolerance_text = (
+        value_text, _sep, tolerance_text = (
             text.partition(":") if text.find(":") > 0 else (text, "", "0")
         )
         value, tolerance = parse_number(value_text), parse_number(tolerance_text)

@@ -17,6 +17,8 @@ import binascii
 import xml.etree.ElementTree as ET
 from xml.parsers import expat
 
+from flask_babel import gettext as _
+
 from app.bank.formats.common import add_validation_issues, category_topic, make_issue
 from app.bank.formats.model import ParseResult, QuestionData, QuestionType, TextFormat
 from app.bank.formats.moodlexml_types import BUILDERS, BuildError, flag
@@ -40,7 +42,9 @@ def parse_moodle_xml(data: bytes) -> ParseResult:
     if tree is None:
         return result
     if tree.root.tag != "quiz":
-        result.issues.append(make_issue(0, "tệp XML không phải bản xuất câu hỏi Moodle (<quiz>)"))
+        result.issues.append(
+            make_issue(0, _("tệp XML không phải bản xuất câu hỏi Moodle (<quiz>)"))
+        )
         return result
     topic = ""
     for index, element in enumerate(tree.root.findall("question"), start=1):
@@ -52,14 +56,14 @@ def _load(data: bytes, result: ParseResult) -> LinedTree | None:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        result.issues.append(make_issue(0, "tệp XML phải được mã hóa UTF-8"))
+        result.issues.append(make_issue(0, _("tệp XML phải được mã hóa UTF-8")))
         return None
     try:
         return load_xml(text)
     except UnsafeXml as error:
         result.issues.append(make_issue(0, str(error)))
     except expat.ExpatError as error:
-        message = f"tệp XML hỏng: {expat.ErrorString(error.code)}"
+        message = _("tệp XML hỏng: %(error)s", error=expat.ErrorString(error.code))
         result.issues.append(make_issue(error.lineno, message))
     return None
 
@@ -71,9 +75,13 @@ def _read(element: ET.Element, index: int, topic: str, tree: LinedTree, result: 
         return category_topic(element.findtext("category/text", ""))
     name = (element.findtext("name/text") or "").strip()
     builder = BUILDERS.get(kind)
-    where = f"câu hỏi thứ {index}" + (f" «{name}»" if name else "")
+    where = _("câu hỏi thứ %(index)s", index=index) + (f" «{name}»" if name else "")
     if builder is None:
-        message = f"{where}: loại câu hỏi Moodle '{kind}' không được hỗ trợ, đã bỏ qua"
+        message = _(
+            "%(where)s: loại câu hỏi Moodle '%(kind)s' không được hỗ trợ, đã bỏ qua",
+            where=where,
+            kind=kind,
+        )
         result.issues.append(make_issue(line, message, "warning"))
         return topic
 
@@ -112,18 +120,22 @@ def _collect_files(element: ET.Element, line: int, result: ParseResult) -> None:
         folder = (file.get("path") or "/").strip("/")
         key = f"{folder}/{name}" if folder else name
         if not name:
-            result.issues.append(make_issue(line, "tệp đính kèm không có tên (name)"))
+            result.issues.append(make_issue(line, _("tệp đính kèm không có tên (name)")))
             continue
         if file.get("encoding", "base64") != "base64":
-            result.issues.append(make_issue(line, f"tệp đính kèm {key} không mã hóa base64"))
+            result.issues.append(
+                make_issue(line, _("tệp đính kèm %(key)s không mã hóa base64", key=key))
+            )
             continue
         try:
             content = base64.b64decode("".join((file.text or "").split()), validate=True)
         except (binascii.Error, ValueError):
-            result.issues.append(make_issue(line, f"tệp đính kèm {key} có dữ liệu base64 hỏng"))
+            result.issues.append(
+                make_issue(line, _("tệp đính kèm %(key)s có dữ liệu base64 hỏng", key=key))
+            )
             continue
         if result.attachments.get(key, content) != content:
-            message = f"hai tệp đính kèm khác nhau cùng tên {key}; hãy đổi tên một tệp"
+            message = _("hai tệp đính kèm khác nhau cùng tên %(key)s; hãy đổi tên một tệp", key=key)
             result.issues.append(make_issue(line, message))
             continue
         result.attachments[key] = content

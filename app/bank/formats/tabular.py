@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.bank.formats.common import add_validation_issues, format_number, make_issue
@@ -93,7 +94,7 @@ def parse_csv(text: str) -> ParseResult:
     try:
         rows.extend(enumerate(reader, start=1))
     except csv.Error as error:
-        message = "CSV hỏng: ô quá dài hoặc dấu ngoặc kép không khớp"
+        message = _("CSV hỏng: ô quá dài hoặc dấu ngoặc kép không khớp")
         result.issues.append(make_issue(len(rows) + 1, f"{message} ({error})"))
         return result
     return _parse_rows(rows, result)
@@ -106,13 +107,13 @@ def _header(line: int, values: Sequence[Any], result: ParseResult) -> list[Colum
         text = cell_text(value).strip()
         key = column_key(text) if text else None
         if text and key is None:
-            result.issues.append(make_issue(line, f"cột «{text}» không được hỗ trợ"))
+            result.issues.append(make_issue(line, _("cột «%(text)s» không được hỗ trợ", text=text)))
         elif key is not None and key in keys:
-            result.issues.append(make_issue(line, f"cột «{text}» bị lặp lại"))
+            result.issues.append(make_issue(line, _("cột «%(text)s» bị lặp lại", text=text)))
         keys.append(key)
     for required, header in (("type", "Loại"), ("stem", "Nội dung câu hỏi")):
         if required not in keys:
-            result.issues.append(make_issue(line, f"thiếu cột «{header}»"))
+            result.issues.append(make_issue(line, _("thiếu cột «%(header)s»", header=header)))
     return None if len(result.errors) > errors_before else keys
 
 
@@ -132,7 +133,7 @@ def _parse_rows(rows: Iterable[Row], result: ParseResult) -> ParseResult:
     iterator = iter(rows)
     first = next(iterator, None)
     if first is None:
-        result.issues.append(make_issue(0, "bảng tính không có dòng tiêu đề"))
+        result.issues.append(make_issue(0, _("bảng tính không có dòng tiêu đề")))
         return result
     keys = _header(first[0], first[1], result)
     if keys is None:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import openpyxl
+from flask_babel import gettext as _
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -41,15 +42,15 @@ def _check_archive(data: bytes) -> str | None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
             if sum(m.file_size for m in members) > MAX_UNCOMPRESSED:
-                return "tệp Excel giải nén ra quá lớn"
+                return _("tệp Excel giải nén ra quá lớn")
             for member in members:
                 if member.filename.endswith((".xml", ".rels", ".vml")):
                     with archive.open(member) as part:
                         head = part.read(4096).decode("utf-8", "replace")
                     if FORBIDDEN_RE.search(head):
-                        return "tệp Excel có khai báo DOCTYPE/ENTITY — không được phép"
+                        return _("tệp Excel có khai báo DOCTYPE/ENTITY — không được phép")
     except ARCHIVE_ERRORS:
-        return "tệp không phải bảng tính Excel .xlsx hợp lệ"
+        return _("tệp không phải bảng tính Excel .xlsx hợp lệ")
     return None
 
 
@@ -64,7 +65,7 @@ def read_xlsx_rows(data: bytes, result: ParseResult) -> list[Row] | None:
             warnings.simplefilter("ignore")
             workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
     except Exception as error:  # openpyxl raises many kinds on a damaged workbook
-        message = f"không đọc được tệp Excel ({type(error).__name__})"
+        message = _("không đọc được tệp Excel (%(kind)s)", kind=type(error).__name__)
         result.issues.append(make_issue(0, message))
         return None
     return _sheet_rows(workbook.worksheets[0], result)
@@ -76,7 +77,10 @@ def _sheet_rows(sheet: Worksheet, result: ParseResult) -> list[Row]:
         values = []
         for cell in row:
             if cell.data_type == "f":
-                message = f"ô {cell.coordinate} chứa công thức; hãy dán giá trị thay cho công thức"
+                message = _(
+                    "ô %(cell)s chứa công thức; hãy dán giá trị thay cho công thức",
+                    cell=cell.coordinate,
+                )
                 result.issues.append(make_issue(cell.row, message))
                 values.append(None)
             else:

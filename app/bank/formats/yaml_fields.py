@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask_babel import gettext as _
 from yaml.nodes import MappingNode, Node
 
 from app.bank.formats.common import round_credit
@@ -42,20 +43,20 @@ Reader = Callable[[QuestionData, Node, Nodes], None]
 def _keys(node: Node, nodes: Nodes, allowed: tuple[str, ...], what: str) -> dict[str, Node]:
     mapping = nodes.mapping(node, what)
     nodes.unknown_keys(mapping, allowed, what)
-    return {key: value for key, (_, value) in mapping.items() if key in allowed}
+    return {key: value for key, (_node, value) in mapping.items() if key in allowed}
 
 
 def _option(node: Node, nodes: Nodes, default_credit: float) -> Option:
-    keys = _keys(node, nodes, OPTION_KEYS, "phương án")
+    keys = _keys(node, nodes, OPTION_KEYS, _("phương án"))
     if "text" not in keys:
-        raise NodeError(node, "phương án thiếu khóa 'text'")
+        raise NodeError(node, _("phương án thiếu khóa 'text'"))
     credit = nodes.number(keys["credit"], "credit") if "credit" in keys else default_credit
     feedback = nodes.text(keys["feedback"], "feedback") if "feedback" in keys else ""
     return Option(nodes.text(keys["text"], "text"), round_credit(credit), feedback)
 
 
 def _numeric(node: Node, nodes: Nodes) -> NumericAnswer:
-    keys = _keys(node, nodes, NUMERIC_KEYS, "đáp án số")
+    keys = _keys(node, nodes, NUMERIC_KEYS, _("đáp án số"))
     numbers = {
         k: nodes.number(keys[k], k) for k in ("value", "tolerance", "min", "max") if k in keys
     }
@@ -65,7 +66,7 @@ def _numeric(node: Node, nodes: Nodes) -> NumericAnswer:
     elif "min" in numbers and "max" in numbers and not {"value", "tolerance"} & set(numbers):
         answer.low, answer.high = numbers["min"], numbers["max"]
     else:
-        raise NodeError(node, "đáp án số cần {value, tolerance} hoặc {min, max}")
+        raise NodeError(node, _("đáp án số cần {value, tolerance} hoặc {min, max}"))
     if "credit" in keys:
         answer.credit = round_credit(nodes.number(keys["credit"], "credit"))
     answer.feedback = nodes.text(keys["feedback"], "feedback") if "feedback" in keys else ""
@@ -73,10 +74,10 @@ def _numeric(node: Node, nodes: Nodes) -> NumericAnswer:
 
 
 def _source(node: Node, nodes: Nodes) -> SourceRef:
-    keys = _keys(node, nodes, SOURCE_KEYS, "nguồn (source)")
+    keys = _keys(node, nodes, SOURCE_KEYS, _("nguồn (source)"))
     document = nodes.text(keys["document"], "document") if "document" in keys else ""
     if not document:
-        raise NodeError(node, "nguồn (source) thiếu khóa 'document'")
+        raise NodeError(node, _("nguồn (source) thiếu khóa 'document'"))
     source = SourceRef(document=document)
     source.article = nodes.text(keys["article"], "article") if "article" in keys else ""
     source.issued = nodes.day(keys["issued"], "issued") if "issued" in keys else None
@@ -94,13 +95,17 @@ def _difficulty(q: QuestionData, node: Node, nodes: Nodes) -> None:
     try:
         q.difficulty = Difficulty(text) if text else None
     except ValueError:
-        raise NodeError(node, f"difficulty '{text}' không hợp lệ (easy, medium, hard)") from None
+        raise NodeError(
+            node, _("difficulty '%(text)s' không hợp lệ (easy, medium, hard)", text=text)
+        ) from None
 
 
 def _status(q: QuestionData, node: Node, nodes: Nodes) -> None:
     q.status = nodes.text(node, "status")
     if q.status and q.status not in STATUSES:
-        raise NodeError(node, f"status '{q.status}' không hợp lệ (approved, draft)")
+        raise NodeError(
+            node, _("status '%(status)s' không hợp lệ (approved, draft)", status=q.status)
+        )
 
 
 def _options(q: QuestionData, node: Node, nodes: Nodes) -> None:
@@ -129,7 +134,7 @@ def _tf_answer(q: QuestionData, node: Node, nodes: Nodes) -> None:
 
 def _pairs(q: QuestionData, node: Node, nodes: Nodes) -> None:
     for item in nodes.sequence(node, "pairs"):
-        keys = _keys(item, nodes, PAIR_KEYS, "cặp ghép")
+        keys = _keys(item, nodes, PAIR_KEYS, _("cặp ghép"))
         prompt = nodes.text(keys["prompt"], "prompt") if "prompt" in keys else ""
         answer = nodes.text(keys["answer"], "answer") if "answer" in keys else ""
         q.pairs.append(MatchPair(prompt=prompt, answer=answer))
@@ -188,6 +193,6 @@ FIELD_READERS: dict[str, Reader] = {
 def finish(q: QuestionData, node: Node) -> QuestionData:
     """Checks that need the whole question: true/false needs ``answer``; distractors go last."""
     if q.type == QuestionType.TRUE_FALSE and not any(o.credit for o in q.options):
-        raise NodeError(node, "câu đúng/sai thiếu khóa 'answer: true' hoặc 'answer: false'")
+        raise NodeError(node, _("câu đúng/sai thiếu khóa 'answer: true' hoặc 'answer: false'"))
     q.pairs = [p for p in q.pairs if p.prompt] + [p for p in q.pairs if not p.prompt]
     return q

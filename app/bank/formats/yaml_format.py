@@ -11,6 +11,7 @@ assumed), or a source's ``note``; matching distractors come after the real pairs
 from __future__ import annotations
 
 import yaml
+from flask_babel import gettext as _
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from app.bank.formats.common import add_validation_issues, make_issue
@@ -46,36 +47,38 @@ def _documents(text: str, result: ParseResult) -> list[Node]:
         return compose_documents(text)
     except yaml.reader.ReaderError as error:
         line = text[: error.position].count("\n") + 1
-        message = f"ký tự không được phép trong YAML (mã U+{error.character:04X})"
+        message = _(
+            "ký tự không được phép trong YAML (mã U+%(character)04X)", character=error.character
+        )
         result.issues.append(make_issue(line, message))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 0
-        message = f"YAML sai cú pháp: {error.problem or error.context}"
+        message = _("YAML sai cú pháp: %(problem)s", problem=error.problem or error.context)
         result.issues.append(make_issue(line, message))
     except yaml.YAMLError as error:
-        result.issues.append(make_issue(0, f"YAML sai cú pháp: {error}"))
+        result.issues.append(make_issue(0, _("YAML sai cú pháp: %(error)s", error=error)))
     except RecursionError:
-        result.issues.append(make_issue(0, "YAML lồng nhau quá sâu"))
+        result.issues.append(make_issue(0, _("YAML lồng nhau quá sâu")))
     return []
 
 
 def _read_document(document: Node, nodes: Nodes, result: ParseResult) -> None:
     topic, positions = "", None
     if isinstance(document, SequenceNode):
-        items = nodes.sequence(document, "tệp")
+        items = nodes.sequence(document, _("tệp"))
     elif isinstance(document, MappingNode):
-        mapping = nodes.mapping(document, "tệp")
-        nodes.unknown_keys(mapping, FILE_KEYS, "tệp câu hỏi")
+        mapping = nodes.mapping(document, _("tệp"))
+        nodes.unknown_keys(mapping, FILE_KEYS, _("tệp câu hỏi"))
         if "questions" not in mapping:
-            raise NodeError(document, "thiếu khóa 'questions' (danh sách câu hỏi)")
+            raise NodeError(document, _("thiếu khóa 'questions' (danh sách câu hỏi)"))
         if "topic" in mapping:
             topic = nodes.text(mapping["topic"][1], "topic")
         if "positions" in mapping:
             positions = nodes.texts(mapping["positions"][1], "positions")
         items = nodes.sequence(mapping["questions"][1], "questions")
     else:
-        raise NodeError(document, "tệp YAML phải là danh sách câu hỏi hoặc có khóa 'questions'")
+        raise NodeError(document, _("tệp YAML phải là danh sách câu hỏi hoặc có khóa 'questions'"))
     for item in items:
         try:
             result.questions.append(_question(item, nodes, topic, positions))
@@ -85,21 +88,28 @@ def _read_document(document: Node, nodes: Nodes, result: ParseResult) -> None:
 
 
 def _question(node: Node, nodes: Nodes, topic: str, positions: list[str] | None) -> QuestionData:
-    mapping = nodes.mapping(node, "câu hỏi")
+    mapping = nodes.mapping(node, _("câu hỏi"))
     if "type" not in mapping:
-        raise NodeError(node, "câu hỏi thiếu khóa 'type'")
+        raise NodeError(node, _("câu hỏi thiếu khóa 'type'"))
     type_node = mapping["type"][1]
     type_text = nodes.text(type_node, "type")
     try:
         kind = QuestionType(type_text)
     except ValueError:
         valid = ", ".join(t.value for t in QuestionType)
-        raise NodeError(type_node, f"loại câu hỏi '{type_text}' không hợp lệ ({valid})") from None
+        raise NodeError(
+            type_node,
+            _(
+                "loại câu hỏi '%(type_text)s' không hợp lệ (%(valid)s)",
+                type_text=type_text,
+                valid=valid,
+            ),
+        ) from None
     allowed = COMMON_KEYS + TYPE_KEYS[kind]
-    nodes.unknown_keys(mapping, allowed, f"câu hỏi loại {kind.value}")
+    nodes.unknown_keys(mapping, allowed, _("câu hỏi loại %(kind)s", kind=kind.value))
     question = QuestionData(type=kind, stem="", topic=topic, line=line_of(node))
     question.positions = list(positions or [])
-    for key, (_, value) in mapping.items():
+    for key, (_node, value) in mapping.items():
         if key in allowed and key != "type":
             FIELD_READERS[key](question, value, nodes)
     return finish(question, node)

@@ -11,6 +11,7 @@ import math
 from datetime import date, datetime
 
 import yaml
+from flask_babel import gettext as _
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -49,38 +50,43 @@ class Nodes:
         self, mapping: dict[str, tuple[Node, Node]], allowed: tuple[str, ...], what: str
     ) -> None:
         """Record an error at the line of every key that ``allowed`` does not list."""
-        for key, (key_node, _) in mapping.items():
+        for key, (key_node, _value) in mapping.items():
             if key not in allowed:
-                message = f"khóa '{key}' không hợp lệ cho {what} (được dùng: {', '.join(allowed)})"
+                message = _(
+                    "khóa '%(key)s' không hợp lệ cho %(what)s (được dùng: %(allowed)s)",
+                    key=key,
+                    what=what,
+                    allowed=", ".join(allowed),
+                )
                 self.issues.append(make_issue(line_of(key_node), message))
 
     def visit(self, node: Node) -> Node:
         if id(node) in self._seen:
-            raise NodeError(node, "không hỗ trợ tham chiếu YAML (anchor/alias *…)")
+            raise NodeError(node, _("không hỗ trợ tham chiếu YAML (anchor/alias *…)"))
         self._seen.add(id(node))
         return node
 
     def mapping(self, node: Node, what: str) -> dict[str, tuple[Node, Node]]:
         """Key → (key node, value node); duplicate or non-text keys are errors."""
         if not isinstance(self.visit(node), MappingNode):
-            raise NodeError(node, f"{what} phải là một bảng khóa: giá trị")
+            raise NodeError(node, _("%(what)s phải là một bảng khóa: giá trị", what=what))
         out: dict[str, tuple[Node, Node]] = {}
         for key_node, value_node in node.value:
             if not isinstance(self.visit(key_node), ScalarNode):
-                raise NodeError(key_node, "khóa phải là chữ")
+                raise NodeError(key_node, _("khóa phải là chữ"))
             if key_node.value in out:
-                raise NodeError(key_node, f"khóa '{key_node.value}' bị lặp lại")
+                raise NodeError(key_node, _("khóa '%(key)s' bị lặp lại", key=key_node.value))
             out[key_node.value] = (key_node, value_node)
         return out
 
     def sequence(self, node: Node, what: str) -> list[Node]:
         if not isinstance(self.visit(node), SequenceNode):
-            raise NodeError(node, f"{what} phải là một danh sách")
+            raise NodeError(node, _("%(what)s phải là một danh sách", what=what))
         return list(node.value)
 
     def _scalar(self, node: Node, what: str) -> ScalarNode:
         if not isinstance(self.visit(node), ScalarNode):
-            raise NodeError(node, f"{what} phải là một giá trị đơn")
+            raise NodeError(node, _("%(what)s phải là một giá trị đơn", what=what))
         return node
 
     def text(self, node: Node, what: str) -> str:
@@ -92,20 +98,20 @@ class Nodes:
         try:
             return self._constructor.construct_object(scalar)
         except (ValueError, OverflowError, yaml.YAMLError) as error:
-            raise NodeError(scalar, f"{what} có giá trị không đọc được") from error
+            raise NodeError(scalar, _("%(what)s có giá trị không đọc được", what=what)) from error
 
     def number(self, node: Node, what: str) -> float:
         value = self._construct(self._scalar(node, what), what)
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise NodeError(node, f"{what} phải là một số")
+            raise NodeError(node, _("%(what)s phải là một số", what=what))
         if not math.isfinite(value):
-            raise NodeError(node, f"{what} phải là một số hữu hạn")
+            raise NodeError(node, _("%(what)s phải là một số hữu hạn", what=what))
         return float(value)
 
     def boolean(self, node: Node, what: str) -> bool:
         value = self._construct(self._scalar(node, what), what)
         if not isinstance(value, bool):
-            raise NodeError(node, f"{what} phải là true hoặc false")
+            raise NodeError(node, _("%(what)s phải là true hoặc false", what=what))
         return value
 
     def day(self, node: Node, what: str) -> date | None:
@@ -117,7 +123,7 @@ class Nodes:
             return value
         parsed = parse_iso_date(str(value))
         if parsed is None:
-            raise NodeError(node, f"{what} phải là ngày dạng YYYY-MM-DD")
+            raise NodeError(node, _("%(what)s phải là ngày dạng YYYY-MM-DD", what=what))
         return parsed
 
     def texts(self, node: Node, what: str) -> list[str]:
