@@ -81,7 +81,8 @@ def run_soak(args, folder: Path) -> dict:
     with gunicorn(server_env(args, url, folder)) as server:
         boot = rss_by_pid(server.workers())
         run = Run(server.port, population, tally, threading.Event(), think_s=args.think)
-        sampler = Sampler(server.workers, args.sample_every, threading.Event())
+        every = args.sample_every or min(60.0, seconds / 30)  # ~30 samples, one a minute at most
+        sampler = Sampler(server.workers, every, threading.Event())
         sampler.start()
         started = time.monotonic()
         threads = start_users(run, mix)
@@ -154,6 +155,10 @@ def report(r: dict) -> None:
         )
 
 
+def _signed(value: float | None) -> str:
+    return "—" if value is None else f"{value:+}"
+
+
 def table_line(r: dict, path: Path) -> str:
     save, kinds = r["kinds"].get("save", {}), r["kinds"]
     p95 = " / ".join(
@@ -161,7 +166,9 @@ def table_line(r: dict, path: Path) -> str:
     )
     after = r["memory_after_warmup"].values()
     rss = ", ".join(f"{g['rss_warm']:.0f} → {g['rss_end']:.0f}" for g in after)
-    slopes = ", ".join(f"{g['slope_mb_h']:+} ({g['slope_second_half_mb_h']:+})" for g in after)
+    slopes = ", ".join(
+        f"{_signed(g['slope_mb_h'])} ({_signed(g['slope_second_half_mb_h'])})" for g in after
+    )
     arenas = f", MALLOC_ARENA_MAX={r['malloc_arena_max']}" if r.get("malloc_arena_max") else ""
     loads = [r.get("load_average_start", [None])[0], r["load_average"][0]]
     machine = f"{os.cpu_count()} cores, load " + "–".join(f"{x:.1f}" for x in loads if x)
@@ -199,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--redis-url", default="", help="rate limits in Redis (default: memory)")
     parser.add_argument("--pg-database", default="onestop_soak", help="scratch database")
-    parser.add_argument("--sample-every", type=float, default=60.0, help="memory sample, s")
+    parser.add_argument("--sample-every", type=float, default=0, help="s (default: ≤ 60)")
     parser.add_argument("--malloc-arena-max", type=int, default=0, help="glibc arenas")
     parser.add_argument("--no-readme", action="store_true", help="do not add a table line")
     parser.add_argument("--keep", action="store_true", help="keep the soak-* folder on failure")
