@@ -10,11 +10,13 @@ from __future__ import annotations
 import io
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask_babel import refresh
 
 from app.exams.draw import BlueprintError
-from app.models import ExamState
+from app.extensions import db
+from app.models import Exam, ExamState
 from app.org.services import OrgError, create_unit
 from tests.exams.admin_helpers import ONE_STOP, make_exam, topic
 from tests.helpers import api_token, csrf_from, post_form, unit_id
@@ -120,3 +122,21 @@ def test_lazy_exception_message_is_a_string_in_each_language(app: Flask, demo):
         assert isinstance(error.message, str)
     refresh()
     assert error.message == "Mã đơn vị ST-LH đã tồn tại."
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?lang=en", "The room PIN is wrong. Ask the proctor for it."),
+        ("", "Mã phòng thi không đúng. Hỏi giám thị mã phòng."),
+    ],
+)
+def test_attempt_refusal_in_the_api_response(demo_bank, client, query, message):
+    exam = db.session.scalar(sa.select(Exam))
+    exam.room_pin = "4821"
+    db.session.commit()
+    headers = api_token(client, "staff")
+    url = f"/api/v1/exams/{exam.id}/attempts{query}"
+    response = client.post(url, json={"pin": "0000"}, headers=headers)
+    assert response.status_code == 403
+    assert response.json["error"] == {"code": "wrong_pin", "message": message, "details": {}}

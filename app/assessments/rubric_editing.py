@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.assessments.rubrics import RubricError, content_hash, validate_rubric
@@ -77,7 +78,7 @@ def create_rubric(data: dict[str, Any], author: Account | None) -> RubricVersion
     """
     clean = validate_rubric(data)
     if db.session.scalar(sa.select(Rubric.id).where(Rubric.code == clean["code"])):
-        raise RubricError([f"mã phiếu {clean['code']} đã được dùng"])
+        raise RubricError([_("mã phiếu %(code)s đã được dùng", code=clean["code"])])
     rubric = Rubric(code=clean["code"], name=clean["name"])
     db.session.add(rubric)
     version = _new_version(rubric, clean, author)
@@ -104,7 +105,7 @@ def edit_rubric(rubric: Rubric, data: dict[str, Any], author: Account | None) ->
     clean = validate_rubric({**data, "code": rubric.code})
     latest = rubric.versions[-1]
     if latest.state is VersionState.IN_REVIEW:
-        raise RubricError(["phiên bản mới nhất đang chờ thẩm định; chưa thể sửa"])
+        raise RubricError([_("phiên bản mới nhất đang chờ thẩm định; chưa thể sửa")])
     rubric.name = clean["name"]
     before = _snapshot(latest)
     if content_hash(clean) == latest.content_hash:

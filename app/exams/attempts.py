@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import attributes
 
 from app.audit import record_audit
@@ -41,11 +42,16 @@ from app.models import (
 
 
 class AttemptError(Exception):
-    """A refused attempt operation: HTTP-like status, stable code, Vietnamese message."""
+    """A refused attempt operation: HTTP-like status, stable code, message (maybe lazy)."""
 
-    def __init__(self, status: int, code: str, message: str, details: dict | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message, self.details = status, code, message, details or {}
+    def __init__(self, status: int, code: str, message: object, details: dict | None = None):
+        super().__init__(message)  # ``message`` may be lazy: translated when shown
+        self.status, self.code, self.details = status, code, details or {}
+
+    @property
+    def message(self) -> str:
+        """The message in the current language."""
+        return str(self.args[0])
 
 
 def grace() -> timedelta:
@@ -93,12 +99,14 @@ def start_attempt(
     if existing is not None:
         return _resume(existing, now), False
     if not is_open(exam, now):
-        raise AttemptError(409, "exam_not_open", "Bài kiểm tra chưa mở hoặc đã đóng.")
+        raise AttemptError(409, "exam_not_open", _l("Bài kiểm tra chưa mở hoặc đã đóng."))
     candidate = candidate_for(exam, person.id)
     if candidate is None or candidate.status is not CandidateStatus.REQUIRED:
-        raise AttemptError(403, "not_a_candidate", "Bạn không có tên trong danh sách dự kiểm tra.")
+        raise AttemptError(
+            403, "not_a_candidate", _l("Bạn không có tên trong danh sách dự kiểm tra.")
+        )
     if exam.room_pin and not secrets.compare_digest(exam.room_pin, (pin or "").strip()):
-        raise AttemptError(403, "wrong_pin", "Mã phòng thi không đúng. Hỏi giám thị mã phòng.")
+        raise AttemptError(403, "wrong_pin", _l("Mã phòng thi không đúng. Hỏi giám thị mã phòng."))
     attempt, form, rows = _new_attempt(exam, person, candidate, now)
     try:
         with db.session.begin_nested():
@@ -123,7 +131,9 @@ def start_attempt(
 
 def _resume(attempt: Attempt, now: datetime) -> Attempt:
     if touch_attempt(attempt, now) or attempt.state is not AttemptState.IN_PROGRESS:
-        raise AttemptError(409, "attempt_over", "Bài làm đã kết thúc.", {"attempt_id": attempt.id})
+        raise AttemptError(
+            409, "attempt_over", _l("Bài làm đã kết thúc."), {"attempt_id": attempt.id}
+        )
     return attempt
 
 
@@ -141,7 +151,7 @@ def _new_attempt(
     form = draw_for(exam, inputs, seed)
     if not form:
         raise AttemptError(
-            409, "empty_form", "Đề của bài này không có câu hỏi nào dành cho chức danh của bạn."
+            409, "empty_form", _l("Đề của bài này không có câu hỏi nào dành cho chức danh của bạn.")
         )
     attempt = Attempt(
         exam=exam,
@@ -230,7 +240,7 @@ def draw_for(exam: Exam, inputs: dict, seed: int) -> list[draw.Candidate]:
         raise AttemptError(
             409,
             "blueprint_unfillable",
-            "Ngân hàng câu hỏi không đủ để tạo đề.",
+            _l("Ngân hàng câu hỏi không đủ để tạo đề."),
             {"detail": str(exc)},
         ) from exc
 
@@ -318,18 +328,20 @@ def close_now(attempt: Attempt, seq: int, now: datetime, *, by: str) -> bool:
 
 def stale_error(attempt: Attempt) -> AttemptError:
     if attempt.state is not AttemptState.IN_PROGRESS:
-        return AttemptError(409, "attempt_over", "Bài làm đã kết thúc; không thể ghi thêm.")
+        return AttemptError(409, "attempt_over", _l("Bài làm đã kết thúc; không thể ghi thêm."))
     return AttemptError(
         409,
         "stale_seq",
-        "Trang đã cũ so với bài làm trên máy chủ (có thể bạn mở ở nơi khác). Đã tải lại.",
+        _l("Trang đã cũ so với bài làm trên máy chủ (có thể bạn mở ở nơi khác). Đã tải lại."),
         {"seq": attempt.seq},
     )
 
 
 def _check_writable(attempt: Attempt, now: datetime) -> None:
     if touch_attempt(attempt, now):
-        raise AttemptError(409, "deadline_passed", "Đã hết giờ làm bài; bài đã được nộp tự động.")
+        raise AttemptError(
+            409, "deadline_passed", _l("Đã hết giờ làm bài; bài đã được nộp tự động.")
+        )
     if attempt.state is not AttemptState.IN_PROGRESS:
         raise stale_error(attempt)
 
@@ -338,7 +350,7 @@ def item_of(attempt: Attempt, item_id: int) -> AttemptItem:
     """The attempt's item ``item_id`` (AttemptError 404 when it belongs to no such attempt)."""
     item = db.session.get(AttemptItem, item_id)
     if item is None or item.attempt_id != attempt.id:
-        raise AttemptError(404, "item_not_in_attempt", "Câu hỏi không thuộc bài làm này.")
+        raise AttemptError(404, "item_not_in_attempt", _l("Câu hỏi không thuộc bài làm này."))
     return item
 
 
@@ -349,7 +361,7 @@ def _item_and_content(attempt: Attempt, item_id: int) -> tuple[AttemptItem, dict
         .where(AttemptItem.id == item_id, AttemptItem.attempt_id == attempt.id)
     ).first()
     if row is None:
-        raise AttemptError(404, "item_not_in_attempt", "Câu hỏi không thuộc bài làm này.")
+        raise AttemptError(404, "item_not_in_attempt", _l("Câu hỏi không thuộc bài làm này."))
     item, digest = row
     return item, version_content(item.version_id, digest)
 
@@ -381,7 +393,7 @@ def save_answer(
         except items.ResponseError as exc:
             raise AttemptError(422, "invalid_response", str(exc), {"item_id": item.id}) from exc
     if attempt.exam.sequential and item.position < _furthest(attempt):
-        raise AttemptError(409, "sequential", "Bài này làm tuần tự; không quay lại câu trước.")
+        raise AttemptError(409, "sequential", _l("Bài này làm tuần tự; không quay lại câu trước."))
     if not advance_seq(attempt, seq, now):
         raise stale_error(attempt)
     if flagged is not None and item.flagged != bool(flagged):

@@ -202,7 +202,7 @@ def parse_blueprint(data: object) -> Blueprint:
     rows, fixed = data.get("rows", []), data.get("fixed", [])
     if not isinstance(rows, list) or not isinstance(fixed, list):
         raise BlueprintError(_l("Danh sách chủ đề và câu hỏi cố định phải là danh sách."))
-    blueprint = Blueprint([_parse_row(r) for r in rows], [_int(q, "Mã câu hỏi") for q in fixed])
+    blueprint = Blueprint([_parse_row(r) for r in rows], [_int(q, _l("Mã câu hỏi")) for q in fixed])
     if blueprint.total == 0:
         raise BlueprintError(_l("Cấu trúc đề trống: cần ít nhất một câu hỏi."))
     if blueprint.total > MAX_QUESTIONS:
@@ -223,8 +223,10 @@ def _parse_row(raw: object) -> BlueprintRow:
     if mix is not None:
         if not isinstance(mix, Mapping):
             raise BlueprintError(_l("Tỉ lệ mức độ khó (mix) phải là một bảng mức độ → số câu."))
-        mix = {str(k): _int(v, "Số câu theo mức độ khó") for k, v in mix.items()}
-    return BlueprintRow(_int(raw["topic"], "Mã chủ đề"), _int(raw.get("count"), "Số câu"), mix)
+        mix = {str(k): _int(v, _l("Số câu theo mức độ khó")) for k, v in mix.items()}
+    return BlueprintRow(
+        _int(raw["topic"], _l("Mã chủ đề")), _int(raw.get("count"), _l("Số câu")), mix
+    )
 
 
 def _first_repeat(keys: Iterable[int]) -> int | None:

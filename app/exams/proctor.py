@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
+
 from app.audit import record_audit
 from app.exams.attempts import AttemptError, advance_seq, close_now, stale_error, touch_attempt
 from app.extensions import db
@@ -20,9 +22,9 @@ def extend_time(
     """Give one in-progress attempt ``minutes`` more (1–120), beyond the exam's close if needed."""
     now = now or utcnow()
     if not reason.strip():
-        raise AttemptError(422, "reason_required", "Vui lòng ghi lý do.")
+        raise AttemptError(422, "reason_required", _l("Vui lòng ghi lý do."))
     if not 1 <= minutes <= 120:
-        raise AttemptError(422, "invalid_minutes", "Số phút gia hạn phải từ 1 đến 120.")
+        raise AttemptError(422, "invalid_minutes", _l("Số phút gia hạn phải từ 1 đến 120."))
     if attempt.state is not AttemptState.IN_PROGRESS:
         raise stale_error(attempt)
     before = attempt.deadline
@@ -42,7 +44,7 @@ def extend_time(
 def close_attempt(attempt: Attempt, *, reason: str, annul: bool = False) -> None:
     """Finish (and score) an attempt now, or annul it (incident; not scored, retest later)."""
     if not reason.strip():
-        raise AttemptError(422, "reason_required", "Vui lòng ghi lý do.")
+        raise AttemptError(422, "reason_required", _l("Vui lòng ghi lý do."))
     now = utcnow()
     touch_attempt(attempt, now)  # already overdue: the sweep's finish, not the proctor's
     if attempt.state is not AttemptState.IN_PROGRESS:
