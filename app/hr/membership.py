@@ -56,7 +56,9 @@ def commendation_ids(
     )
 
 
-def review_rows(period_id: int, roster: Roster, below: Iterable[int], rule: str) -> sa.Select:
+def review_rows(
+    period_id: int, roster: Roster, below: Iterable[int], rule: str
+) -> sa.Select | sa.CompoundSelect:
     """``person_id, only_missing`` of everyone on the reassignment list: to review (not
     ``only_missing``) who failed a required component without meeting the requirement, or
     is an officer of ``below`` (citizen satisfaction credibly below the threshold); apart
@@ -64,19 +66,28 @@ def review_rows(period_id: int, roster: Roster, below: Iterable[int], rule: str)
     nothing and is not in ``below``. Every roster member is judged, with a required
     component or without (under ``knowledge_and_communication`` both are then missing)."""
     c = verdict_sql.codes([period_id], _ids(roster))
-    everyone = (
-        sa.select(Person.id.label("person_id"), c.c.k, c.c.c)
-        .outerjoin(c, c.c.person_id == Person.id)
-        .where(Person.id.in_(_ids(roster)))
-        .subquery("judged")
-    )
-    low = _among(everyone.c.person_id, below)
-    not_meeting = sa.not_(verdict_sql.meets(rule, everyone))
-    failed = sa.and_(not_meeting, verdict_sql.has_failed(everyone))
-    missing = sa.and_(not_meeting, verdict_sql.has_missing(rule, everyone))
+    if rule == "knowledge_and_communication":  # nothing required still means both missing
+        c = (
+            sa.select(Person.id.label("person_id"), c.c.k, c.c.c)
+            .outerjoin(c, c.c.person_id == Person.id)
+            .where(Person.id.in_(_ids(roster)))
+            .subquery("judged")
+        )
+    low = _among(c.c.person_id, below)
+    not_meeting = sa.not_(verdict_sql.meets(rule, c))
+    failed = sa.and_(not_meeting, verdict_sql.has_failed(c))
+    missing = sa.and_(not_meeting, verdict_sql.has_missing(rule, c))
     reviewed = sa.or_(failed, low)
     only_missing = sa.case((reviewed, 0), else_=1).label("only_missing")
-    return sa.select(everyone.c.person_id, only_missing).where(sa.or_(reviewed, missing))
+    judged = sa.select(c.c.person_id, only_missing).where(sa.or_(reviewed, missing))
+    if not below or rule == "knowledge_and_communication":
+        return judged
+    # officers rated low, with a required component or not (those with one come twice:
+    # ``in_order`` keeps the first)
+    rated_low = sa.select(Person.id, sa.literal(0, sa.Integer)).where(
+        _among(Person.id, below), Person.id.in_(_ids(roster))
+    )
+    return sa.union_all(judged, rated_low)
 
 
 def _among(column: sa.ColumnElement, ids: Iterable[int]) -> sa.ColumnElement[bool]:
@@ -88,20 +99,29 @@ def _among(column: sa.ColumnElement, ids: Iterable[int]) -> sa.ColumnElement[boo
     return column.in_(sa.bindparam(None, ids, expanding=True, literal_execute=True))
 
 
-def in_order(roster: Roster, on_list: sa.Select) -> list[tuple]:
+def in_order(roster: Roster, on_list: sa.Select | sa.CompoundSelect) -> list[tuple]:
     """The rows of ``on_list`` (its first column a person id) in the roster's order: the
     unit tree, then the name (then the id: ties never move between pages); one query."""
     if roster.stmt is None:  # a roster of objects: its own order, in Python
-        found = {row[0]: tuple(row) for row in db.session.execute(on_list)}
+        found: dict[int, tuple] = {}
+        for row in db.session.execute(on_list):
+            found.setdefault(row[0], tuple(row))
         return [found[pid] for pid in roster.person_ids if pid in found]
-    listed = on_list.correlate(None).subquery("listed")
+    if isinstance(on_list, sa.Select):
+        on_list = on_list.correlate(None)
+    listed = on_list.subquery("listed")
     columns = list(listed.c)
     stmt = (
         roster.stmt.with_only_columns(*columns)
         .join(listed, columns[0] == Person.id)
         .order_by(Person.id)
     )
-    return [tuple(row) for row in db.session.execute(stmt)]
+    rows, seen = [], set()
+    for row in db.session.execute(stmt):  # a person listed twice comes twice in a row
+        if row[0] not in seen:
+            seen.add(row[0])
+            rows.append(tuple(row))
+    return rows
 
 
 def cut(ids: list[int], page: int = 1, per_page: int | None = None) -> Slice:

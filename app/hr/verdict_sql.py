@@ -94,7 +94,7 @@ def _communication(period_ids: list[int], ids: sa.Select) -> list[sa.Select]:
     return parts
 
 
-def _knowledge(period_ids: list[int], ids: sa.Select) -> sa.Select:
+def _knowledge(period_ids: list[int], ids: sa.Select, few: bool) -> sa.Select:
     """``person_id, period_id, k`` of each required person, by the rules of
     ``rates.period_outcomes`` (required: a required candidate of a live exam of the period;
     sat: a finished attempt in a live exam of the period; passed: one of them passed),
@@ -102,9 +102,10 @@ def _knowledge(period_ids: list[int], ids: sa.Select) -> sa.Select:
     with the periods and the people filtered first (three times faster on SQLite than
     joining the two grouped subqueries). ``tests/hr/test_verdict_sql.py`` holds it equal."""
     taken = sa.orm.aliased(Exam, name="taken")
-    attempts = sa.join(
-        Attempt, taken, sa.and_(taken.id == Attempt.exam_id, taken.state != ExamState.CANCELLED)
-    )
+    on = [taken.id == Attempt.exam_id, taken.state != ExamState.CANCELLED]
+    if few:  # SQLite materializes this join first: for a page, of its 50 people only
+        on.append(Attempt.person_id.in_(ids))
+    attempts = sa.join(Attempt, taken, sa.and_(*on))
     same_period = sa.and_(
         Attempt.person_id == ExamCandidate.person_id,
         taken.period_id == Exam.period_id,
@@ -125,11 +126,11 @@ def _knowledge(period_ids: list[int], ids: sa.Select) -> sa.Select:
     )
 
 
-def codes(period_ids: Iterable[int], ids: sa.Select) -> sa.Subquery:
+def codes(period_ids: Iterable[int], ids: sa.Select, *, few: bool = False) -> sa.Subquery:
     """One row per person of ``ids`` (a SELECT of person ids) and period of ``period_ids``
     with a required component: ``person_id, period_id, k, c`` (see the module docstring)."""
     period_ids = sorted(set(period_ids))
-    knowledge = _knowledge(period_ids, ids)
+    knowledge = _knowledge(period_ids, ids, few)
     communication = _communication(period_ids, ids)
     if not communication:  # one row per person and period already: no second GROUP BY
         return knowledge.subquery("codes")
@@ -183,6 +184,6 @@ def components_of(rule: str, k: int | None, c: int | None) -> dict[str, Outcome]
 
 def code_rows(period_ids: Iterable[int], ids: sa.Select) -> dict[tuple[int, int], tuple]:
     """``{(person id, period id): (k, c)}`` of ``codes()`` (for a page of people)."""
-    c = codes(period_ids, ids)
+    c = codes(period_ids, ids, few=True)
     stmt = sa.select(c.c.person_id, c.c.period_id, c.c.k, c.c.c)
     return {(pid, per): (k, cc) for pid, per, k, cc in db.session.execute(stmt)}
