@@ -3,8 +3,9 @@ browser of free-text comments (``/analytics/satisfaction``).
 
 Filters come from the query string (``app.analytics.satisfaction_filters``); a unit or
 officer outside the caller's SURVEYS_VIEW scope answers 404 and every count is scoped in
-SQL. A report view first refreshes the monthly rollups (at most once a minute) and
-commits that, then only reads.
+SQL. A report view only reads: the rollups for the closed days a job has built
+(``flask analytics rollups``), the raw rows for the rest (``refresh_rollups`` is called
+but does no work in a request). The officer filter is a search (``officer_q``).
 """
 
 from __future__ import annotations
