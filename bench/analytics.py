@@ -115,12 +115,21 @@ def _scan(ctx: Context, sql: str, params: dict) -> int:
     return count
 
 
-@measure("floor_items", "floor: the exam's attempt items, fetched in full", target=False)
+@measure(
+    "floor_items",
+    "floor: the exam's attempt items and their answers, fetched in full",
+    target=False,
+)
 def floor_items(ctx: Context) -> int:
+    """What an item analysis has to read: every item's credit, and for each answered item
+    the response with the item's option order (the distractor tables need the option
+    chosen). Generated data have had answers since 2026-12-05; before, this floor read
+    ``attempt_items`` alone."""
     return _scan(
         ctx,
-        "SELECT i.attempt_id, i.position, i.credit FROM attempt_items i"
-        " JOIN attempts a ON a.id = i.attempt_id"
+        "SELECT i.attempt_id, i.position, i.credit, ans.response,"
+        " CASE WHEN ans.id IS NOT NULL THEN i.layout END FROM attempt_items i"
+        " JOIN attempts a ON a.id = i.attempt_id LEFT JOIN answers ans ON ans.item_id = i.id"
         " WHERE a.exam_id = ? AND a.state = 'finished' ORDER BY i.attempt_id, i.position",
         {"exam": ctx.exam_id},
     )
