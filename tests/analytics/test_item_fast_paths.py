@@ -153,6 +153,51 @@ def test_loaded_choices_sit_on_their_own_rows(demo_bank):
     db.session.rollback()
 
 
+# Stored responses as the database holds them, the first four decoded by SQL, the others
+# (a list, a longer display id) by Python; every one as ``option_index`` reads it.
+STORED = [
+    ({"options": [2, 0, 3, 1]}, "b"),
+    ({"options": [2, 0, 3, 1]}, "e"),  # no such display option
+    ({"options": [-1, 0]}, "a"),  # a broken layout
+    ({"options": [2, 0, 3, 1]}, None),
+    ({"options": [2, 0, 3, 1]}, ["d"]),
+    ({"options": [2, 0, 3, 1]}, ["a", "b"]),
+    ({"options": list(range(30))}, "ab"),  # display position 26
+]
+
+
+def test_choices_decoded_in_sql_or_python_agree_with_option_index(demo_bank):
+    from app.models import Answer
+
+    exam = make_exam(shuffle_questions=False)
+    versions = choice_versions(len(STORED))
+    (attempt,) = insert_attempts(exam, [versions], [[1] * len(STORED)], [["A"] * len(STORED)])
+    items = db.session.scalars(
+        sa.select(AttemptItem).where(AttemptItem.attempt_id == attempt).order_by("position")
+    ).all()
+    for item, (layout, response) in zip(items, STORED, strict=True):
+        item.layout = layout
+        db.session.execute(
+            sa.update(Answer).where(Answer.item_id == item.id).values(response=response)
+        )
+    db.session.flush()
+    code = sa.literal_column(exam_data._CODE_SQL[db.session.get_bind().dialect.name])
+    in_sql = db.session.execute(
+        sa.select(AttemptItem.position, code)
+        .join(Answer, Answer.item_id == AttemptItem.id)
+        .where(AttemptItem.attempt_id == attempt)
+        .order_by(AttemptItem.position)
+    ).all()
+    assert [c for _p, c in in_sql] == [1, 0, 0, 0] + [exam_data.NEEDS_DECODING] * 3
+    rows = exam_data.load_exam_rows(exam.id)
+    got = dict(zip(rows.position.tolist(), rows.choice.tolist(), strict=True))
+    for item, (layout, response) in zip(items, STORED, strict=True):
+        index = option_index(json.dumps(layout), json.dumps(response))
+        wanted = CHOICE_BLANK if index is None else index + 1
+        assert got[item.position] == wanted, (layout, response)
+    db.session.rollback()
+
+
 def test_unscored_item_is_left_out_of_its_question_and_scores_nothing(demo_bank):
     exam = make_exam(shuffle_questions=False)
     versions = choice_versions(3)
