@@ -167,65 +167,18 @@ def _marks(
     return out
 
 
-# Decoded in SQL for the usual response, one display letter "a"…"z" stored as a JSON string:
-# the option stored at that display position of the item's layout, + 1 (``CHOICE_BLANK``
-# when empty, null or not in the layout, as ``option_index`` decides); anything else
-# (a list, a longer id) is ``NEEDS_DECODING`` and decoded in Python from the texts.
-NEEDS_DECODING = -2
-_CODE_SQL = {
-    "postgresql": """CASE
- WHEN answers.response IS NULL OR json_typeof(answers.response) = 'null' THEN 0
- WHEN json_typeof(answers.response) = 'string' AND (answers.response #>> '{}') ~ '^[a-z]$'
- THEN CASE WHEN (attempt_items.layout -> 'options' ->> (ascii(answers.response #>> '{}') - 97))
-           ~ '^[0-9]+$'
-      THEN (attempt_items.layout -> 'options' ->> (ascii(answers.response #>> '{}') - 97))::int + 1
-      ELSE 0 END
- ELSE -2 END""",
-    "sqlite": """CASE
- WHEN answers.response IS NULL OR json_type(answers.response) = 'null' THEN 0
- WHEN json_type(answers.response) = 'text' AND length(json_extract(answers.response, '$')) = 1
-      AND json_extract(answers.response, '$') BETWEEN 'a' AND 'z'
- THEN CASE WHEN json_type(attempt_items.layout, '$.options[' ||
-                (unicode(json_extract(answers.response, '$')) - 97) || ']') = 'integer'
-           AND json_extract(attempt_items.layout, '$.options[' ||
-                (unicode(json_extract(answers.response, '$')) - 97) || ']') >= 0
-      THEN json_extract(attempt_items.layout, '$.options[' ||
-                (unicode(json_extract(answers.response, '$')) - 97) || ']') + 1
-      ELSE 0 END
- ELSE -2 END""",
-}
-
-
-def _answered(where: sa.ColumnElement[bool], versions: list[int]) -> sa.Select:
-    return (
-        _finished(where)
-        .join(Answer, Answer.item_id == AttemptItem.id)
-        .where(AttemptItem.version_id.in_(versions), Attempt.paper.is_(False))
-    )
-
-
 def _answered_choices(
     where: sa.ColumnElement[bool], versions: list[int]
 ) -> tuple[np.ndarray, np.ndarray]:
     """(slot keys, choice codes) of every answered item of these single-answer choice
-    ``versions`` in an online attempt: numbers from SQL (packed on PostgreSQL like the
-    marks), and the rare response SQL does not decode read as texts and decoded here."""
-    code = sa.literal_column(_CODE_SQL[db.session.get_bind().dialect.name])
-    stmt = _answered(where, versions).add_columns(_slot_key(), code)
-    keys, codes = numeric_columns(stmt, group_by=AttemptItem.attempt_id // GROUP_ATTEMPTS)
-    keys, codes = keys.astype(np.int64), codes.astype(np.int32)
-    if (codes == NEEDS_DECODING).any():
-        texts = _answered(where, versions).where(code == NEEDS_DECODING)
-        odd_keys, odd_codes = _decoded_in_python(texts)
-        codes[_locate(keys, odd_keys)] = odd_codes
-    return keys, codes
-
-
-def _decoded_in_python(stmt: sa.Select) -> tuple[np.ndarray, np.ndarray]:
-    """(slot keys, choice codes) of ``stmt``'s rows, decoded from the layout and response
-    texts, each distinct pair once."""
-    stmt = stmt.add_columns(
-        _slot_key(), sa.cast(AttemptItem.layout, sa.Text), sa.cast(Answer.response, sa.Text)
+    ``versions`` in an online attempt."""
+    stmt = (
+        _finished(where)
+        .join(Answer, Answer.item_id == AttemptItem.id)
+        .where(AttemptItem.version_id.in_(versions), Attempt.paper.is_(False))
+        .add_columns(
+            _slot_key(), sa.cast(AttemptItem.layout, sa.Text), sa.cast(Answer.response, sa.Text)
+        )
     )
     decode = _ChoiceCodes().__getitem__
     keys, codes = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int32)]
