@@ -137,8 +137,29 @@ def cut(ids: list[int], page: int = 1, per_page: int | None = None) -> Slice:
 def page_of(
     roster: Roster, on_list: sa.Select, page: int = 1, per_page: int | None = None
 ) -> Slice:
-    """The people of ``on_list`` (a SELECT of person ids) in the roster's order, cut."""
-    return cut([row[0] for row in in_order(roster, on_list)], page, per_page)
+    """The people of ``on_list`` (a SELECT of person ids) in the roster's order, cut. With
+    pages, the database sorts for one page only (ORDER BY … LIMIT, a bounded sort) and
+    counts the list in the same query (``count(*) OVER ()``); past the last page, the
+    last page."""
+    if roster.stmt is None or not per_page:
+        return cut([row[0] for row in in_order(roster, on_list)], page, per_page)
+    listed = on_list.correlate(None).subquery("listed")
+    person = next(iter(listed.c))
+    stmt = (
+        roster.stmt.with_only_columns(person, sa.func.count().over())
+        .join(listed, person == Person.id)
+        .order_by(Person.id)
+    )
+    page = max(page, 1)
+    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    if not rows and page > 1:  # past the end: count, then read the last page
+        total = db.session.scalar(
+            sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+        )
+        page = _clamp(page, total, per_page)
+        rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    total = rows[0][1] if rows else 0
+    return Slice([row[0] for row in rows], total, page, per_page)
 
 
 def _clamp(page: int, total: int, per_page: int | None) -> int:
