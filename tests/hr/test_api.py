@@ -45,7 +45,7 @@ def test_cases_and_decisions_over_the_api(history, client):
     again = client.post("/api/v1/hr/cases", json=case_in, headers=headers)
     assert again.status_code == 200 and again.json["id"] == created.json["id"]
     url = f"/api/v1/hr/cases/{created.json['id']}/decisions"
-    target = unit_id("ST-TTHCC")
+    target, home = unit_id("ST-TTHCC"), h.b.unit_id
     decision = {
         "decision": "reassign", "reason": "Chuyển bộ phận hỗ trợ.", "new_unit_id": target,
         "new_position": "Nhân viên hỗ trợ", "effective_on": "2025-08-01",
@@ -66,7 +66,11 @@ def test_cases_and_decisions_over_the_api(history, client):
         ("reassign", True),
         ("keep", False),
     ]
-    assert client.get(f"/api/v1/staff/{h.b.id}", headers=headers).json["unit_id"] == target
+    # "keep" in place of the reassignment: the person is back where they were
+    assert client.get(f"/api/v1/staff/{h.b.id}", headers=headers).json["unit_id"] == home
+    assert (
+        second.json["assignment_id"] and second.json["assignment_id"] != first.json["assignment_id"]
+    )
 
 
 def test_api_errors_have_the_one_shape(history, client):
