@@ -85,11 +85,10 @@ def register_blueprints(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from app import errors, memory, web
+    from app import errors, web
 
     errors.init_app(app)
     web.init_app(app)
-    memory.init_app(app)
     if hops := int(app.config.get("TRUSTED_PROXIES") or 0):
         # Behind nginx every request comes from nginx: take the client from its headers.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)

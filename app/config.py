@@ -71,7 +71,6 @@ class Config:
     # A resolved bearer token is remembered this long per worker process (0: never), so a
     # deactivation reaches the other workers up to this many seconds late (app/auth/token_cache).
     API_TOKEN_CACHE_SECONDS = 5
-    MALLOC_TRIM_EVERY = 1000  # requests per process between malloc_trim calls (0: never)
     TIMEZONE = "Asia/Ho_Chi_Minh"
     PAGE_SIZE = 50
     EXAM_GRACE_SECONDS = 30  # answers this long after the deadline are still accepted
@@ -113,9 +112,6 @@ class Config:
         settings["TRUSTED_PROXIES"] = int(os.environ.get("TRUSTED_PROXIES", cls.TRUSTED_PROXIES))
         settings["API_TOKEN_CACHE_SECONDS"] = float(
             os.environ.get("API_TOKEN_CACHE_SECONDS", cls.API_TOKEN_CACHE_SECONDS)
-        )
-        settings["MALLOC_TRIM_EVERY"] = int(
-            os.environ.get("MALLOC_TRIM_EVERY", cls.MALLOC_TRIM_EVERY)
         )
         for name in ("POLICY_COMMEND_MIN_PERIODS", "POLICY_WINDOW_PERIODS", "POLICY_MIN_RATINGS"):
             settings[name] = int(os.environ.get(name, getattr(cls, name)))

@@ -66,7 +66,6 @@ def server_env(args, url: str, folder: Path) -> dict[str, str]:
     env = app_env(url, folder, args.redis_url)
     if args.malloc_arena_max:
         env["MALLOC_ARENA_MAX"] = str(args.malloc_arena_max)
-    env["MALLOC_TRIM_EVERY"] = str(args.malloc_trim_every)
     return env
 
 
@@ -107,7 +106,6 @@ def run_soak(args, folder: Path) -> dict:
         "mix": mix.__dict__,
         "think_s": args.think,
         "malloc_arena_max": args.malloc_arena_max or None,
-        "malloc_trim_every": args.malloc_trim_every,
         "elapsed_s": round(elapsed, 1),
         "warmup_s": round(warm_s, 1),
         **tally.summary(elapsed),
@@ -172,8 +170,6 @@ def table_line(r: dict, path: Path) -> str:
         f"{_signed(g['slope_mb_h'])} ({_signed(g['slope_second_half_mb_h'])})" for g in after
     )
     arenas = f", MALLOC_ARENA_MAX={r['malloc_arena_max']}" if r.get("malloc_arena_max") else ""
-    if r.get("malloc_trim_every"):
-        arenas += f", MALLOC_TRIM_EVERY={r['malloc_trim_every']}"
     loads = [r.get("load_average_start", [None])[0], r["load_average"][0]]
     machine = f"{os.cpu_count()} cores, load " + "–".join(f"{x:.1f}" for x in loads if x)
     return (
@@ -212,9 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-database", default="onestop_soak", help="scratch database")
     parser.add_argument("--sample-every", type=float, default=0, help="s (default: ≤ 60)")
     parser.add_argument("--malloc-arena-max", type=int, default=0, help="glibc arenas")
-    parser.add_argument(
-        "--malloc-trim-every", type=int, default=1000, help="requests between trims (0: off)"
-    )
+
     parser.add_argument("--no-readme", action="store_true", help="do not add a table line")
     parser.add_argument("--keep", action="store_true", help="keep the soak-* folder on failure")
     args = parser.parse_args(argv)
