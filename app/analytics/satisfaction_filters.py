@@ -28,6 +28,7 @@ from app.models import (
     Unit,
 )
 from app.models.surveys import SurveyRollup
+from app.org.services import search_people
 from app.surveys.queries import ResponseFilter
 from app.text import fold, squash
 
@@ -170,10 +171,10 @@ def counters_in_scope() -> list[str]:
 
 
 def find_officers(q: str, limit: int = OFFICER_MATCHES) -> tuple[list[Person], bool]:
-    """(rated people in scope whose name contains ``q`` ignoring case and diacritics — "duc"
-    finds "Đức" — or whose staff code is ``q``, by name, at most ``limit``; whether there
-    were more). Nothing for an empty query: the filter is a search field, not a list of
-    every rated officer of the province."""
+    """(rated people in scope whose name contains every word of ``q`` ignoring case and
+    diacritics — "duc" finds "Đức" — or whose staff code contains it, by name, at most
+    ``limit``; whether there were more). Nothing for an empty query: the filter is a
+    search field, not a list of every rated officer of the province."""
     key = fold(q)[:100]
     if not key:
         return [], False
@@ -182,15 +183,10 @@ def find_officers(q: str, limit: int = OFFICER_MATCHES) -> tuple[list[Person], b
         sa.select(Person)
         .join(Unit, Unit.id == Person.unit_id)
         .where(scope_clause(PERM, Unit.path), rated)
-        .where(
-            sa.or_(
-                Person.name_fold.contains(key, autoescape=True),
-                sa.func.lower(Person.staff_code) == key,
-            )
-        )
         .order_by(Person.sort_key, Person.id)
         .limit(limit + 1)
     )
+    stmt = search_people(stmt, key)  # the people search of the staff pages
     found = list(db.session.scalars(stmt))
     return found[:limit], len(found) > limit
 
